@@ -1,0 +1,45 @@
+package io.etl.core.config;
+
+import java.util.List;
+
+/**
+ * How to reach a PostgreSQL server.
+ *
+ * @param sslMode libpq sslmode: disable, allow, prefer (default), require, verify-ca, verify-full
+ */
+public record PostgresConnectionConfig(
+    String host, Integer port, String database, String user, SecretRef password, String sslMode) {
+
+  private static final List<String> SSL_MODES =
+      List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+  public PostgresConnectionConfig {
+    port = port == null ? 5432 : port;
+    sslMode = sslMode == null ? "prefer" : sslMode;
+  }
+
+  public void validate(String field, List<String> problems) {
+    if (host == null || host.isBlank()) {
+      problems.add(field + ".host is required");
+    }
+    if (port < 1 || port > 65535) {
+      problems.add(field + ".port must be between 1 and 65535, got " + port);
+    }
+    if (database == null || database.isBlank()) {
+      problems.add(field + ".database is required");
+    }
+    if (user == null || user.isBlank()) {
+      problems.add(field + ".user is required");
+    }
+    if (password != null) {
+      password.validate(field + ".password", problems);
+    }
+    if (!SSL_MODES.contains(sslMode)) {
+      problems.add(field + ".sslMode must be one of " + SSL_MODES + ", got '" + sslMode + "'");
+    }
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+  }
+}

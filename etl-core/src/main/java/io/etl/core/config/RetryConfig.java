@@ -1,0 +1,26 @@
+package io.etl.core.config;
+
+import java.util.List;
+
+/** Exponential backoff with jitter for retryable faults. */
+public record RetryConfig(Long initialBackoffMs, Long maxBackoffMs, Double multiplier) {
+  public static final RetryConfig DEFAULT = new RetryConfig(null, null, null);
+
+  public RetryConfig {
+    initialBackoffMs = initialBackoffMs == null ? 500L : initialBackoffMs;
+    maxBackoffMs = maxBackoffMs == null ? 30_000L : maxBackoffMs;
+    multiplier = multiplier == null ? 2.0 : multiplier;
+  }
+
+  public void validate(List<String> problems) {
+    if (initialBackoffMs < 1) {
+      problems.add("retry.initialBackoffMs must be at least 1, got " + initialBackoffMs);
+    }
+    if (maxBackoffMs < initialBackoffMs) {
+      problems.add("retry.maxBackoffMs must not be below retry.initialBackoffMs");
+    }
+    if (multiplier < 1.0) {
+      problems.add("retry.multiplier must be at least 1.0, got " + multiplier);
+    }
+  }
+}

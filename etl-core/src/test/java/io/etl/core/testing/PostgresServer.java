@@ -1,0 +1,137 @@
+package io.etl.core.testing;
+
+import io.etl.core.config.PostgresConnectionConfig;
+import io.etl.core.config.SecretRef;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real PostgreSQL server for tests, started from the embedded binaries with
+ * {@code wal_level=logical}. The superuser is {@code postgres} with password {@link #PASSWORD}.
+ */
+public final class PostgresServer implements AutoCloseable {
+  public static final String PASSWORD = "postgres";
+
+  private final EmbeddedPostgres postgres;
+
+  private PostgresServer(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  public static PostgresServer start() {
+    return start("logical");
+  }
+
+  public static PostgresServer start(String walLevel) {
+    try {
+      EmbeddedPostgres pg =
+          EmbeddedPostgres.builder()
+              .setServerConfig("wal_level", walLevel)
+              .setServerConfig("max_replication_slots", "40")
+              .setServerConfig("max_wal_senders", "40")
+              .setServerConfig("max_connections", "200")
+              .setServerConfig("fsync", "off")
+              .setServerConfig("synchronous_commit", "off")
+              .setServerConfig("full_page_writes", "off")
+              .setServerConfig("password_encryption", "scram-sha-256")
+              .setConnectConfig("connectTimeout", "10")
+              .start();
+      PostgresServer server = new PostgresServer(pg);
+      server.execute("ALTER USER postgres PASSWORD '" + PASSWORD + "'");
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public int port() {
+    return postgres.getPort();
+  }
+
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://localhost:" + port() + "/" + database;
+  }
+
+  public Connection connect() throws SQLException {
+    return connect("postgres");
+  }
+
+  public Connection connect(String database) throws SQLException {
+    return DriverManager.getConnection(jdbcUrl(database), "postgres", PASSWORD);
+  }
+
+  /** Connection settings for this server with the password in environment variable {@code passwordEnv}. */
+  public PostgresConnectionConfig connectionConfig(String database, String passwordEnv) {
+    return new PostgresConnectionConfig(
+        "localhost", port(), database, "postgres", new SecretRef(passwordEnv, null), "disable");
+  }
+
+  public void execute(String statement) {
+    executeIn("postgres", statement);
+  }
+
+  public void executeIn(String database, String... statements) {
+    try (Connection c = connect(database);
+        Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  public List<List<String>> query(String database, String sql) {
+    try (Connection c = connect(database);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      List<List<String>> rows = new ArrayList<>();
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<String> row = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+          row.add(rs.getString(i));
+        }
+        rows.add(row);
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  public String queryOne(String database, String sql) {
+    List<List<String>> rows = query(database, sql);
+    return rows.isEmpty() ? null : rows.get(0).get(0);
+  }
+
+  /**
+   * Row count and an order-independent hash over each row's text form: equal on two servers
+   * exactly when the tables hold the same multiset of rows (up to hash collisions).
+   */
+  public String contentFingerprint(String database, String quotedTable) {
+    return queryOne(
+        database,
+        "SELECT count(*) || ':' || coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)"
+            + " || ':' || coalesce(sum(hashtextextended(t::text, 7)::numeric), 0) FROM "
+            + quotedTable
+            + " t");
+  }
+
+  @Override
+  public void close() {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
