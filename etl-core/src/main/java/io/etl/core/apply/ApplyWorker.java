@@ -1,0 +1,241 @@
+package io.etl.core.apply;
+
+import io.etl.core.batch.ChangeFilter;
+import io.etl.core.batch.EventBatch;
+import io.etl.core.config.BatchConfig;
+import io.etl.core.destination.Destination;
+import io.etl.core.error.EtlException;
+import io.etl.core.event.CommitEvent;
+import io.etl.core.event.Event;
+import io.etl.core.metrics.EtlMetrics;
+import io.etl.core.pipeline.Progress;
+import io.etl.core.replication.Lsn;
+import io.etl.core.replication.SlotReader;
+import io.etl.core.sync.TableStates;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams the apply slot into the destination. A reader thread decodes the slot into a bounded
+ * queue (a slow destination fills it and the reader waits, so the heap does not grow); the
+ * calling thread batches the changes of tables the apply worker owns, writes each batch, and
+ * only then lets the reader confirm the batch's last commit to the server.
+ *
+ * <p>At every transaction boundary it also hands tables over from their sync workers: a table
+ * waiting for a catch-up position gets the current one, and the apply worker waits until that
+ * table's catch-up is done before it reads on.
+ */
+public final class ApplyWorker {
+  public static final String STREAM_ID = "apply";
+  private static final Logger log = LoggerFactory.getLogger(ApplyWorker.class);
+  private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+  private final SlotReader reader;
+  private final Destination destination;
+  private final TableStates tables;
+  private final BatchConfig batchConfig;
+  private final EtlMetrics metrics;
+  private final Progress progress;
+  private final BlockingQueue<Event> queue;
+  private final AtomicReference<Throwable> readerFailure = new AtomicReference<>();
+  private volatile boolean stopRequested;
+  private volatile boolean applierDone;
+
+  // Written by the applier, read by the reader thread to confirm.
+  private volatile Lsn durableLsn;
+  private volatile long durableSeq;
+  private volatile long enqueuedSeq;
+
+  public ApplyWorker(
+      SlotReader reader,
+      Lsn startPosition,
+      Destination destination,
+      TableStates tables,
+      BatchConfig batchConfig,
+      EtlMetrics metrics,
+      Progress progress) {
+    this.reader = reader;
+    this.destination = destination;
+    this.tables = tables;
+    this.batchConfig = batchConfig;
+    this.metrics = metrics;
+    this.progress = progress;
+    this.queue = new ArrayBlockingQueue<>(batchConfig.queueCapacity());
+    this.durableLsn = startPosition;
+  }
+
+  /** Asks the worker to stop reading; {@link #run()} flushes, confirms and returns. */
+  public void stop() {
+    stopRequested = true;
+  }
+
+  /** Runs until {@link #stop()} or a failure; rethrows the reader's failure. */
+  public void run() throws InterruptedException {
+    Thread readerThread = new Thread(this::readLoop, "apply-reader");
+    readerThread.setDaemon(true);
+    readerThread.start();
+    try {
+      applyLoop();
+    } finally {
+      applierDone = true;
+      stopRequested = true;
+      readerThread.join(TimeUnit.SECONDS.toMillis(30));
+      reader.close();
+    }
+    Throwable failure = readerFailure.get();
+    if (failure != null) {
+      throw asEtlException(failure);
+    }
+  }
+
+  private void applyLoop() throws InterruptedException {
+    EventBatch batch = new EventBatch(batchConfig);
+    ChangeFilter filter = new ChangeFilter(tables::appliesTo);
+    Lsn applyPosition = durableLsn;
+    Lsn lastCommitEnd = durableLsn;
+    boolean inTransaction = false;
+    long takenSeq = 0;
+    progress.streaming(true);
+    while (true) {
+      if (readerFailure.get() != null) {
+        return;
+      }
+      if (stopRequested && queue.isEmpty()) {
+        flush(batch, lastCommitEnd, takenSeq);
+        return;
+      }
+      long waitNanos = Math.min(batch.nanosUntilDue(), TimeUnit.MILLISECONDS.toNanos(100));
+      Event event = waitNanos > 0 ? queue.poll(waitNanos, TimeUnit.NANOSECONDS) : queue.poll();
+      if (event == null) {
+        if (batch.isEmpty()) {
+          durableSeq = takenSeq;
+        } else if (batch.isDue()) {
+          flush(batch, lastCommitEnd, takenSeq);
+        }
+        if (!inTransaction && tables.anyWaitingForCatchup()) {
+          flush(batch, lastCommitEnd, takenSeq);
+          handOver(applyPosition);
+        }
+        continue;
+      }
+      takenSeq++;
+      filter.accept(event, batch);
+      if (event instanceof io.etl.core.event.BeginEvent) {
+        inTransaction = true;
+      } else if (event instanceof CommitEvent commit) {
+        inTransaction = false;
+        lastCommitEnd = commit.endLsn();
+        applyPosition = commit.endLsn();
+        if (tables.anyWaitingForCatchup()) {
+          flush(batch, lastCommitEnd, takenSeq);
+          handOver(applyPosition);
+        }
+      }
+      if (batch.isDue()) {
+        flush(batch, lastCommitEnd, takenSeq);
+      }
+    }
+  }
+
+  /**
+   * Every table waiting for a catch-up position gets {@code applyPosition}: the apply worker has
+   * processed every transaction committed before it. It then waits for those catch-ups, so it
+   * never applies a change of such a table the catch-up also applies.
+   */
+  private void handOver(Lsn applyPosition) throws InterruptedException {
+    List<Integer> started = tables.startCatchups(applyPosition);
+    for (int oid : started) {
+      log.info("table {}: catch-up to {} started", tables.name(oid), applyPosition);
+      tables.awaitCaughtUp(oid);
+    }
+  }
+
+  private void flush(EventBatch batch, Lsn lastCommitEnd, long takenSeq) {
+    if (!batch.isEmpty()) {
+      int size = batch.size();
+      int changes = batch.changes();
+      long bytes = batch.bytes();
+      destination.writeEvents(STREAM_ID, batch.drain());
+      metrics.batchApplied(changes, bytes);
+      progress.addEventsApplied(changes);
+      log.debug("applied batch of {} events ({} changes) up to {}", size, changes, lastCommitEnd);
+    }
+    durableLsn = lastCommitEnd;
+    durableSeq = takenSeq;
+    tables.markReady(lastCommitEnd);
+  }
+
+  private void readLoop() {
+    try {
+      long seq = 0;
+      while (!stopRequested) {
+        Event event = reader.poll();
+        if (event == null) {
+          confirm(seq, true);
+          LockSupport.parkNanos(IDLE_POLL_NANOS);
+          continue;
+        }
+        seq++;
+        int waits = 0;
+        while (!queue.offer(event, 100, TimeUnit.MILLISECONDS)) {
+          if (stopRequested) {
+            return;
+          }
+          // The destination is slow and the queue full: nothing is read, so pgjdbc answers no
+          // keepalive; a status update every second keeps the server from timing us out.
+          if (++waits % 10 == 0) {
+            confirm(seq - 1, false);
+            reader.sendStatus();
+          }
+        }
+        enqueuedSeq = seq;
+        if ((seq & 1023) == 0) {
+          confirm(seq, false);
+        }
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!applierDone && durableSeq < enqueuedSeq && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(IDLE_POLL_NANOS);
+      }
+      confirm(enqueuedSeq, false);
+      reader.sendStatus();
+    } catch (Throwable t) {
+      readerFailure.compareAndSet(null, t);
+    }
+  }
+
+  /**
+   * Confirms what is durable. When idle, nothing is in flight and no transaction is open, every
+   * position the server reported (keepalives included) is safe to confirm, which keeps the slot
+   * from holding WAL for changes to other tables.
+   */
+  private void confirm(long readSeq, boolean idle) {
+    Lsn lsn = durableLsn;
+    if (idle && durableSeq >= readSeq && !reader.inTransaction()) {
+      Lsn received = reader.lastReceived();
+      if (received.isAfter(lsn)) {
+        lsn = received;
+      }
+    }
+    reader.confirm(lsn);
+    progress.confirmed(reader.confirmed());
+    progress.received(reader.lastReceived());
+    metrics.confirmedFlushLsn(reader.confirmed().value());
+  }
+
+  private static RuntimeException asEtlException(Throwable t) {
+    if (t instanceof EtlException e) {
+      return e;
+    }
+    if (t instanceof java.sql.SQLException e) {
+      return io.etl.core.source.PostgresErrors.classify(e, "source");
+    }
+    return EtlException.retryable("apply_reader_failed", "the replication reader failed: " + t, "", t);
+  }
+}

@@ -1,0 +1,341 @@
+package io.etl.core.pipeline;
+
+import io.etl.core.apply.ApplyWorker;
+import io.etl.core.config.PipelineConfig;
+import io.etl.core.destination.Destination;
+import io.etl.core.error.EtlException;
+import io.etl.core.metrics.EtlMetrics;
+import io.etl.core.replication.Lsn;
+import io.etl.core.replication.ReplicationSlots;
+import io.etl.core.replication.SlotReader;
+import io.etl.core.schema.TableId;
+import io.etl.core.source.PostgresErrors;
+import io.etl.core.source.PublishedTable;
+import io.etl.core.source.SourceConnector;
+import io.etl.core.source.SourcePreflight;
+import io.etl.core.state.MemoryStateStore;
+import io.etl.core.state.PostgresStateStore;
+import io.etl.core.state.StateStore;
+import io.etl.core.state.TablePhase;
+import io.etl.core.state.TableState;
+import io.etl.core.sync.TableStates;
+import io.etl.core.sync.TableSyncWorker;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replication pipeline: start-up checks, then the apply worker and a bounded pool of table
+ * sync workers until stopped. Retryable faults restart everything from the persisted state
+ * after an exponential backoff; a fatal fault ends {@link #run()} with the exception.
+ */
+public final class Pipeline implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+  private static final long SUCCESS_AFTER_MS = 30_000;
+
+  private final PipelineConfig config;
+  private final Destination destination;
+  private final EtlMetrics metrics;
+  private final Map<String, String> environment;
+  private final Progress progress = new Progress();
+  private final Backoff backoff;
+  private final Object lock = new Object();
+
+  private volatile boolean stopRequested;
+  private volatile PipelinePhase phase = PipelinePhase.STARTING;
+  private volatile PipelineStatus.ErrorInfo lastError;
+  private volatile long retries;
+  private volatile TableStates tables;
+  private volatile ApplyWorker applyWorker;
+  private volatile Thread runThread;
+  private StateStore stateStore;
+
+  public Pipeline(PipelineConfig config, Destination destination, EtlMetrics metrics, Map<String, String> environment) {
+    this.config = config;
+    this.destination = destination;
+    this.metrics = metrics;
+    this.environment = Map.copyOf(environment);
+    this.backoff = new Backoff(config.retry());
+  }
+
+  /** Blocks until {@link #stop()} or a fatal fault (thrown as {@link EtlException}). */
+  public void run() throws InterruptedException {
+    runThread = Thread.currentThread();
+    try {
+      while (!stopRequested) {
+        long started = System.currentTimeMillis();
+        try {
+          runOnce();
+        } catch (EtlException e) {
+          if (stopRequested) {
+            break;
+          }
+          recordError(e);
+          if (!e.isRetryable()) {
+            phase = PipelinePhase.FAILED;
+            throw e;
+          }
+          retryAfter(e, started);
+        } catch (InterruptedException e) {
+          if (stopRequested) {
+            break;
+          }
+          throw e;
+        } catch (RuntimeException e) {
+          if (stopRequested) {
+            break;
+          }
+          EtlException wrapped =
+              EtlException.retryable("internal", "unexpected failure: " + e, "report this if it repeats", e);
+          log.error("unexpected failure; retrying", e);
+          recordError(wrapped);
+          retryAfter(wrapped, started);
+        }
+      }
+    } finally {
+      phase = PipelinePhase.STOPPED;
+      progress.streaming(false);
+    }
+  }
+
+  private void retryAfter(EtlException e, long startedMs) throws InterruptedException {
+    if (System.currentTimeMillis() - startedMs > SUCCESS_AFTER_MS) {
+      backoff.reset();
+      retries = 0;
+    }
+    long delay = backoff.nextDelayMs();
+    retries++;
+    metrics.retry(e.category());
+    phase = PipelinePhase.RETRYING;
+    log.warn("{} Retrying in {} ms (attempt {}).", e.getMessage(), delay, backoff.attempts());
+    synchronized (lock) {
+      long deadline = System.currentTimeMillis() + delay;
+      while (!stopRequested && System.currentTimeMillis() < deadline) {
+        lock.wait(Math.max(1, deadline - System.currentTimeMillis()));
+      }
+    }
+  }
+
+  private void recordError(EtlException e) {
+    metrics.error(e.kind().name().toLowerCase(java.util.Locale.ROOT), e.category());
+    lastError =
+        new PipelineStatus.ErrorInfo(
+            e.kind().name().toLowerCase(java.util.Locale.ROOT), e.category(), e.reason(), e.solution(), Instant.now());
+  }
+
+  private void runOnce() throws InterruptedException {
+    phase = phase == PipelinePhase.RETRYING ? PipelinePhase.RETRYING : PipelinePhase.STARTING;
+    String password = config.source().password() == null ? null : config.source().password().resolve("source.password", environment);
+    SourceConnector source = new SourceConnector(config.source(), password, "etl-" + config.pipeline().id());
+    String slot = config.applySlotName();
+    Lsn start;
+    Map<Integer, TableId> names = new TreeMap<>();
+    Map<Integer, TableState> states;
+    try (Connection c = source.open()) {
+      SourcePreflight.check(c, config.pipeline().publication(), slot);
+      StateStore store = stateStore(source);
+      store.migrate();
+      destination.verify();
+      for (PublishedTable table : SourcePreflight.publishedTables(c, config.pipeline().publication())) {
+        names.put(table.oid(), table.id());
+      }
+      states = reconcileTables(store, names);
+      start = ReplicationSlots.find(c, slot).map(ReplicationSlots.SlotInfo::confirmedFlush).orElse(null);
+      if (start == null) {
+        start = ReplicationSlots.create(c, slot);
+        log.info("created replication slot {} at {}", slot, start);
+      }
+    } catch (SQLException e) {
+      throw PostgresErrors.classify(e, "source");
+    }
+    TableStates tableStates = new TableStates(stateStore, names, states);
+    tables = tableStates;
+    runWorkers(source, tableStates, slot, start);
+  }
+
+  /** New tables in the publication start at INIT; tables that left it are forgotten. */
+  private Map<Integer, TableState> reconcileTables(StateStore store, Map<Integer, TableId> published) {
+    Map<Integer, TableState> stored = store.loadTableStates();
+    Map<Integer, TableState> states = new HashMap<>();
+    for (Integer oid : published.keySet()) {
+      TableState state = stored.get(oid);
+      if (state == null) {
+        state = TableState.init();
+        store.updateTableState(oid, state);
+      }
+      states.put(oid, state);
+    }
+    for (Integer oid : stored.keySet()) {
+      if (!published.containsKey(oid)) {
+        store.removeTable(oid);
+      }
+    }
+    return states;
+  }
+
+  private void runWorkers(SourceConnector source, TableStates tableStates, String slot, Lsn start)
+      throws InterruptedException {
+    SlotReader reader;
+    try {
+      reader = new SlotReader(source.openReplication(), slot, start, config.pipeline().publication(), metrics);
+    } catch (SQLException e) {
+      throw PostgresErrors.classify(e, "source");
+    }
+    ApplyWorker apply =
+        new ApplyWorker(reader, start, destination, tableStates, config.batch(), metrics, progress);
+    applyWorker = apply;
+    AtomicReference<RuntimeException> syncFailure = new AtomicReference<>();
+    ExecutorService syncPool = Executors.newFixedThreadPool(config.tableSync().maxWorkers(), daemon("table-sync"));
+    ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor(daemon("slot-monitor"));
+    SlotLagMonitor lag = new SlotLagMonitor(source, slot, progress, metrics);
+    List<Future<?>> syncs = new ArrayList<>();
+    try {
+      for (int oid : tableStates.tablesNeedingSync()) {
+        TableSyncWorker worker =
+            new TableSyncWorker(oid, config, source, destination, stateStore, tableStates, metrics);
+        syncs.add(syncPool.submit(() -> {
+          try {
+            worker.run();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (RuntimeException e) {
+            if (syncFailure.compareAndSet(null, e)) {
+              apply.stop();
+            }
+          }
+          return null;
+        }));
+      }
+      monitor.scheduleWithFixedDelay(() -> {
+        lag.refresh();
+        publishTableMetrics();
+      }, 0, 5, TimeUnit.SECONDS);
+      phase = PipelinePhase.COPYING;
+      log.info("pipeline {} streaming from {} ({} tables, {} to sync)", config.pipeline().id(), start,
+          tableStates.names().size(), syncs.size());
+      if (stopRequested) {
+        apply.stop();
+      }
+      apply.run();
+    } finally {
+      progress.streaming(false);
+      tableStates.stop();
+      syncPool.shutdownNow();
+      monitor.shutdownNow();
+      syncPool.awaitTermination(30, TimeUnit.SECONDS);
+      monitor.awaitTermination(5, TimeUnit.SECONDS);
+      lag.close();
+    }
+    RuntimeException failure = syncFailure.get();
+    if (failure != null && !stopRequested) {
+      throw failure instanceof EtlException e ? e
+          : EtlException.retryable("table_sync_failed", "a table sync worker failed: " + failure, "", failure);
+    }
+  }
+
+  private void publishTableMetrics() {
+    TableStates t = tables;
+    if (t == null) {
+      return;
+    }
+    Map<String, Long> counts = new HashMap<>();
+    t.snapshot().values().forEach(s -> counts.merge(s.phase().label(), 1L, Long::sum));
+    metrics.tableStates(counts);
+  }
+
+  private StateStore stateStore(SourceConnector source) {
+    if (stateStore == null) {
+      stateStore = config.stateStore().type().equals("memory")
+          ? new MemoryStateStore()
+          : new PostgresStateStore(() -> {
+              try {
+                return source.open();
+              } catch (SQLException e) {
+                throw PostgresErrors.classify(e, "source");
+              }
+            }, config.pipeline().id());
+    }
+    return stateStore;
+  }
+
+  /** Stop reading, flush what was read, confirm it, and let {@link #run()} return. */
+  public void stop() {
+    stopRequested = true;
+    phase = PipelinePhase.STOPPING;
+    ApplyWorker apply = applyWorker;
+    if (apply != null) {
+      apply.stop();
+    }
+    TableStates t = tables;
+    if (t != null) {
+      t.stop();
+    }
+    synchronized (lock) {
+      lock.notifyAll();
+    }
+  }
+
+  public PipelineStatus status() {
+    TableStates t = tables;
+    List<PipelineStatus.TableStatus> tableStatuses = new ArrayList<>();
+    boolean allStreaming = t != null;
+    if (t != null) {
+      for (Map.Entry<Integer, TableState> e : new TreeMap<>(t.snapshot()).entrySet()) {
+        TableState s = e.getValue();
+        TableId name = t.name(e.getKey());
+        tableStatuses.add(new PipelineStatus.TableStatus(
+            name == null ? String.valueOf(e.getKey()) : name.toString(), e.getKey(), s.phase().label(),
+            t.rowsCopied(e.getKey()), s.reason(), s.solution()));
+        if (s.phase() != TablePhase.READY && s.phase() != TablePhase.SYNC_DONE && s.phase() != TablePhase.ERRORED) {
+          allStreaming = false;
+        }
+      }
+    }
+    PipelinePhase current = phase;
+    if (current == PipelinePhase.COPYING && allStreaming) {
+      current = PipelinePhase.STREAMING;
+    }
+    boolean ready = progress.streaming() && (current == PipelinePhase.COPYING || current == PipelinePhase.STREAMING);
+    return new PipelineStatus(
+        config.pipeline().id(),
+        current,
+        ready,
+        progress.confirmed() == null ? null : progress.confirmed().toString(),
+        progress.received() == null ? null : progress.received().toString(),
+        progress.lagBytes(),
+        progress.eventsApplied(),
+        tableStatuses,
+        lastError,
+        retries,
+        Instant.now());
+  }
+
+  @Override
+  public void close() {
+    stop();
+    if (stateStore != null) {
+      stateStore.close();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread thread = new Thread(r, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

@@ -1,0 +1,231 @@
+package io.etl.core.sync;
+
+import io.etl.core.replication.Lsn;
+import io.etl.core.schema.TableId;
+import io.etl.core.state.StateStore;
+import io.etl.core.state.TablePhase;
+import io.etl.core.state.TableState;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one place where table states change. The apply worker and the table sync workers meet
+ * here; each transition below names the invariant it keeps. Persisted phases are written to the
+ * {@link StateStore} before the in-memory state moves, so a crash never leaves memory ahead of
+ * the store.
+ *
+ * <p>Reads on the hot path ({@link #appliesTo}) see an immutable snapshot; transitions are rare
+ * and synchronized.
+ */
+public final class TableStates {
+  private final StateStore store;
+  private final Map<Integer, TableId> names;
+  private final Map<Integer, AtomicLong> rowsCopied = new ConcurrentHashMap<>();
+  private volatile Map<Integer, TableState> current;
+  private boolean stopping;
+
+  public TableStates(StateStore store, Map<Integer, TableId> names, Map<Integer, TableState> initial) {
+    this.store = store;
+    this.names = Map.copyOf(names);
+    this.current = Map.copyOf(initial);
+    store.loadRowsCopied().forEach((oid, rows) -> rowsCopied.put(oid, new AtomicLong(rows)));
+  }
+
+  public TableState get(int oid) {
+    return current.get(oid);
+  }
+
+  public Map<Integer, TableState> snapshot() {
+    return current;
+  }
+
+  public Map<Integer, TableId> names() {
+    return names;
+  }
+
+  public TableId name(int oid) {
+    return names.get(oid);
+  }
+
+  /**
+   * Whether the apply worker applies a change to {@code oid} committed at {@code commitLsn}:
+   * for SYNC_DONE(lsn) and READY(lsn) tables, only transactions committing at or after lsn,
+   * because everything before it is in the destination from the copy or the catch-up. READY
+   * keeps the lsn so that a replay of the apply slot from before it (a crash before the server
+   * stored our confirmation) still skips what the catch-up applied.
+   */
+  public boolean appliesTo(int oid, Lsn commitLsn) {
+    TableState state = current.get(oid);
+    if (state == null) {
+      return false;
+    }
+    TablePhase phase = state.phase();
+    return (phase == TablePhase.READY || phase == TablePhase.SYNC_DONE)
+        && (state.lsn() == null || commitLsn.compareTo(state.lsn()) >= 0);
+  }
+
+  /** Tables a sync worker still has to copy or catch up. */
+  public synchronized List<Integer> tablesNeedingSync() {
+    List<Integer> oids = new ArrayList<>();
+    current.forEach(
+        (oid, state) -> {
+          TablePhase p = state.phase();
+          if (p == TablePhase.INIT || p == TablePhase.DATA_SYNC || p == TablePhase.FINISHED_COPY
+              || p == TablePhase.SYNC_WAIT || p == TablePhase.CATCHUP) {
+            oids.add(oid);
+          }
+        });
+    Collections.sort(oids);
+    return oids;
+  }
+
+  /** INIT/DATA_SYNC → DATA_SYNC: the copy (re)starts; a crash from here on copies again from empty. */
+  public synchronized void startCopy(int oid) {
+    set(oid, TableState.of(TablePhase.DATA_SYNC));
+    rowsCopied.computeIfAbsent(oid, k -> new AtomicLong()).set(0);
+    store.storeRowsCopied(oid, 0);
+  }
+
+  public void addRowsCopied(int oid, long rows) {
+    rowsCopied.computeIfAbsent(oid, k -> new AtomicLong()).addAndGet(rows);
+  }
+
+  public long rowsCopied(int oid) {
+    AtomicLong rows = rowsCopied.get(oid);
+    return rows == null ? 0 : rows.get();
+  }
+
+  /** DATA_SYNC → FINISHED_COPY: every row of the snapshot is durable in the destination. */
+  public synchronized void finishCopy(int oid) {
+    store.storeRowsCopied(oid, rowsCopied(oid));
+    set(oid, TableState.of(TablePhase.FINISHED_COPY));
+  }
+
+  /**
+   * FINISHED_COPY → SYNC_WAIT, then blocks until the apply worker moves the table to CATCHUP and
+   * returns the position the catch-up must reach. SYNC_WAIT lives in memory only: after a crash
+   * the table is FINISHED_COPY again and the hand-over repeats.
+   */
+  public synchronized Lsn awaitCatchupPosition(int oid) throws InterruptedException {
+    set(oid, TableState.of(TablePhase.SYNC_WAIT));
+    while (true) {
+      throwIfStopping();
+      TableState state = current.get(oid);
+      if (state.phase() == TablePhase.CATCHUP) {
+        return state.lsn();
+      }
+      wait(1000);
+    }
+  }
+
+  /**
+   * Apply worker, at a transaction boundary: every SYNC_WAIT table → CATCHUP(applyPosition). The
+   * apply worker has processed (applied or skipped) every transaction committed before
+   * applyPosition, so the sync worker must bring the table up to exactly there.
+   */
+  public synchronized List<Integer> startCatchups(Lsn applyPosition) {
+    List<Integer> started = new ArrayList<>();
+    for (Map.Entry<Integer, TableState> e : current.entrySet()) {
+      if (e.getValue().phase() == TablePhase.SYNC_WAIT) {
+        set(e.getKey(), TableState.at(TablePhase.CATCHUP, applyPosition));
+        started.add(e.getKey());
+      }
+    }
+    return started;
+  }
+
+  /** True while some table waits for the apply worker to name its catch-up position. */
+  public boolean anyWaitingForCatchup() {
+    for (TableState state : current.values()) {
+      if (state.phase() == TablePhase.SYNC_WAIT) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Apply worker: blocks until the sync worker finished the catch-up of {@code oid}, so that the
+   * apply worker does not pass a transaction the sync worker has not handed over yet.
+   */
+  public synchronized void awaitCaughtUp(int oid) throws InterruptedException {
+    while (true) {
+      throwIfStopping();
+      TablePhase p = current.get(oid).phase();
+      if (p == TablePhase.SYNC_DONE || p == TablePhase.READY || p == TablePhase.ERRORED) {
+        return;
+      }
+      if (p != TablePhase.CATCHUP) {
+        // the sync worker failed and will start over; the apply worker must not wait for it
+        return;
+      }
+      wait(1000);
+    }
+  }
+
+  /** CATCHUP → SYNC_DONE(lsn): the destination holds the table up to lsn; apply owns it from there. */
+  public synchronized void syncDone(int oid, Lsn lsn) {
+    set(oid, TableState.at(TablePhase.SYNC_DONE, lsn));
+  }
+
+  /**
+   * SYNC_DONE(lsn) → READY once the apply worker's durable position reached lsn: from then on a
+   * replay of the apply slot can no longer start before lsn, so the filter is no longer needed.
+   */
+  public synchronized void markReady(Lsn durableApplyPosition) {
+    for (Map.Entry<Integer, TableState> e : current.entrySet()) {
+      TableState s = e.getValue();
+      if (s.phase() == TablePhase.SYNC_DONE && durableApplyPosition.compareTo(s.lsn()) >= 0) {
+        set(e.getKey(), TableState.at(TablePhase.READY, s.lsn()));
+      }
+    }
+  }
+
+  /** FINISHED_COPY → INIT: the table's sync slot vanished, so its catch-up cannot happen; copy again. */
+  public synchronized void restartCopy(int oid) {
+    set(oid, TableState.init());
+  }
+
+  /** Any → ERRORED: this table stops, with a reason and a fix; the others go on. */
+  public synchronized void errored(int oid, String reason, String solution) {
+    set(oid, TableState.errored(reason, solution));
+  }
+
+  /**
+   * A sync worker failed with a retryable fault: in-memory phases fall back to the persisted
+   * FINISHED_COPY so the hand-over repeats.
+   */
+  public synchronized void abandonHandOver(int oid) {
+    TablePhase p = current.get(oid).phase();
+    if (p == TablePhase.SYNC_WAIT || p == TablePhase.CATCHUP) {
+      set(oid, TableState.of(TablePhase.FINISHED_COPY));
+    }
+  }
+
+  /** Wakes every waiter; they throw InterruptedException. */
+  public synchronized void stop() {
+    stopping = true;
+    notifyAll();
+  }
+
+  private void throwIfStopping() throws InterruptedException {
+    if (stopping || Thread.currentThread().isInterrupted()) {
+      throw new InterruptedException("pipeline stopping");
+    }
+  }
+
+  private void set(int oid, TableState state) {
+    if (state.phase().persisted()) {
+      store.updateTableState(oid, state);
+    }
+    Map<Integer, TableState> next = new HashMap<>(current);
+    next.put(oid, state);
+    current = Map.copyOf(next);
+    notifyAll();
+  }
+}

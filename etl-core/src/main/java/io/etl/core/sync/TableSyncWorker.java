@@ -1,0 +1,199 @@
+package io.etl.core.sync;
+
+import io.etl.core.batch.ChangeFilter;
+import io.etl.core.batch.EventBatch;
+import io.etl.core.config.PipelineConfig;
+import io.etl.core.destination.Destination;
+import io.etl.core.error.EtlException;
+import io.etl.core.event.BeginEvent;
+import io.etl.core.event.Event;
+import io.etl.core.event.MessageEvent;
+import io.etl.core.metrics.EtlMetrics;
+import io.etl.core.replication.Lsn;
+import io.etl.core.replication.ReplicationSlots;
+import io.etl.core.replication.SlotReader;
+import io.etl.core.replication.SlotSnapshot;
+import io.etl.core.schema.TableSchema;
+import io.etl.core.source.SourceConnector;
+import io.etl.core.source.SourcePreflight;
+import io.etl.core.state.StateStore;
+import io.etl.core.state.TablePhase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings one table from INIT to SYNC_DONE the way PostgreSQL's tablesync does: a per-table slot
+ * exporting a snapshot, a copy under that snapshot, then a catch-up from the table's own slot
+ * up to the position the apply worker names, then the slot is dropped.
+ */
+public final class TableSyncWorker {
+  static final String MARKER_PREFIX = "etl_sync_marker";
+  private static final Logger log = LoggerFactory.getLogger(TableSyncWorker.class);
+
+  private final int oid;
+  private final PipelineConfig config;
+  private final SourceConnector source;
+  private final Destination destination;
+  private final StateStore store;
+  private final TableStates tables;
+  private final EtlMetrics metrics;
+
+  public TableSyncWorker(
+      int oid,
+      PipelineConfig config,
+      SourceConnector source,
+      Destination destination,
+      StateStore store,
+      TableStates tables,
+      EtlMetrics metrics) {
+    this.oid = oid;
+    this.config = config;
+    this.source = source;
+    this.destination = destination;
+    this.store = store;
+    this.tables = tables;
+    this.metrics = metrics;
+  }
+
+  public static String streamId(int oid) {
+    return "sync_" + oid;
+  }
+
+  /**
+   * Runs the table to SYNC_DONE. A fatal fault marks only this table ERRORED; a retryable one
+   * is rethrown (the pipeline restarts the hand-over from the persisted state).
+   */
+  public void run() throws InterruptedException {
+    try {
+      while (true) {
+        TablePhase phase = tables.get(oid).phase();
+        if (phase == TablePhase.INIT || phase == TablePhase.DATA_SYNC) {
+          copy();
+        }
+        if (catchUp()) {
+          return;
+        }
+      }
+    } catch (EtlException e) {
+      if (!e.isRetryable()) {
+        log.error("table {} errored: {}", tables.name(oid), e.getMessage());
+        tables.errored(oid, e.reason(), e.solution());
+        return;
+      }
+      tables.abandonHandOver(oid);
+      throw e;
+    } catch (SQLException e) {
+      tables.abandonHandOver(oid);
+      throw io.etl.core.source.PostgresErrors.classify(e, "source");
+    } catch (InterruptedException | RuntimeException e) {
+      tables.abandonHandOver(oid);
+      throw e;
+    }
+  }
+
+  private String slotName() {
+    return config.tableSyncSlotName(oid);
+  }
+
+  private void copy() throws SQLException, InterruptedException {
+    TableSchema schema;
+    try (Connection c = source.open()) {
+      // a copy that crashed left its slot behind; its snapshot is gone, so start over
+      ReplicationSlots.dropIfExists(c, slotName());
+      schema = SourcePreflight.readTableSchema(c, oid);
+    }
+    store.storeTableSchema(schema);
+    destination.prepareTable(schema);
+    tables.startCopy(oid);
+    destination.truncateTable(schema);
+    log.info("table {}: copy started", schema.id());
+    long rows;
+    PGConnection replication = source.openReplication();
+    try {
+      SlotSnapshot snapshot = ReplicationSlots.createExportingSnapshot(replication, slotName());
+      rows = new TableCopier(source, destination, config.tableSync(), tables, metrics).copy(schema, snapshot.snapshotName());
+    } finally {
+      closeQuietly(replication);
+    }
+    tables.finishCopy(oid);
+    log.info("table {}: copied {} rows", schema.id(), rows);
+  }
+
+  /**
+   * Replays this table's changes from its slot, committed before the apply worker's position,
+   * then hands the table to the apply worker at max(that position, the slot's start). Returns
+   * false when the slot vanished (dropped by hand), after sending the table back to INIT.
+   */
+  private boolean catchUp() throws SQLException, InterruptedException {
+    Lsn slotStart;
+    try (Connection c = source.open()) {
+      var slot = ReplicationSlots.find(c, slotName());
+      if (slot.isEmpty()) {
+        log.warn("table {}: sync slot {} is gone; copying the table again", tables.name(oid), slotName());
+        tables.restartCopy(oid);
+        return false;
+      }
+      slotStart = slot.get().confirmedFlush();
+    }
+    Lsn target = tables.awaitCatchupPosition(oid);
+    if (target.isAfter(slotStart)) {
+      Lsn marker;
+      try (Connection c = source.open()) {
+        marker = ReplicationSlots.emitMessage(c, MARKER_PREFIX);
+      }
+      replay(slotStart, target, marker);
+    }
+    Lsn handOver = Lsn.max(target, slotStart);
+    tables.syncDone(oid, handOver);
+    log.info("table {}: in sync at {}, handed to the apply worker", tables.name(oid), handOver);
+    try (Connection c = source.open()) {
+      ReplicationSlots.dropIfExists(c, slotName());
+    }
+    return true;
+  }
+
+  private void replay(Lsn slotStart, Lsn target, Lsn marker) throws SQLException {
+    EventBatch batch = new EventBatch(config.batch());
+    ChangeFilter filter = new ChangeFilter((table, commitLsn) -> table == oid && commitLsn.isBefore(target));
+    try (SlotReader reader =
+        new SlotReader(source.openReplication(), slotName(), slotStart, config.pipeline().publication(), metrics)) {
+      while (true) {
+        Event event = reader.poll();
+        if (event == null) {
+          if (!batch.isEmpty() && batch.isDue()) {
+            destination.writeEvents(streamId(oid), batch.drain());
+          }
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+          continue;
+        }
+        // every later transaction commits after the target: the apply worker owns it
+        if (event instanceof BeginEvent begin && !begin.finalLsn().isBefore(target)) {
+          break;
+        }
+        if (event instanceof MessageEvent m && !m.transactional() && !m.lsn().isBefore(marker)) {
+          break;
+        }
+        filter.accept(event, batch);
+        if (batch.isFull()) {
+          destination.writeEvents(streamId(oid), batch.drain());
+        }
+      }
+      if (!batch.isEmpty()) {
+        destination.writeEvents(streamId(oid), batch.drain());
+      }
+    }
+  }
+
+  private static void closeQuietly(PGConnection connection) {
+    try {
+      ((Connection) connection).close();
+    } catch (SQLException ignored) {
+      // the slot survives; only the snapshot goes
+    }
+  }
+}
