@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.util.Objects;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.postgresql.core.QueryExecutor;
 import org.postgresql.jdbc.PgConnection;
 import org.postgresql.util.HostSpec;
 import org.postgresql.util.PSQLException;
@@ -59,10 +60,13 @@ public final class PostgresErrors {
    */
   public static PostgresErrors forConnection(String side, Connection connection) {
     try {
-      PgConnection pg = connection.unwrap(PgConnection.class);
-      HostSpec hostSpec = pg.getQueryExecutor().getHostSpec();
+      // The query executor keeps these even after the connection broke, which is when we need them.
+      // (unwrap refuses a closed connection, hence the instanceof first.)
+      PgConnection pg = connection instanceof PgConnection p ? p : connection.unwrap(PgConnection.class);
+      QueryExecutor executor = pg.getQueryExecutor();
+      HostSpec hostSpec = executor.getHostSpec();
       return new PostgresErrors(
-          side, hostSpec.getHost(), hostSpec.getPort(), pg.getCatalog(), pg.getUserName(), null);
+          side, hostSpec.getHost(), hostSpec.getPort(), executor.getDatabase(), executor.getUser(), null);
     } catch (SQLException e) {
       // Not a pgjdbc connection (e.g. a pool's wrapper that refuses unwrap): name it generically.
       return new PostgresErrors(side, "unknown-host", 0, "unknown", "unknown", null);

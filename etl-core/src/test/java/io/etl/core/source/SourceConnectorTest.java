@@ -140,6 +140,17 @@ class SourceConnectorTest {
   }
 
   @Test
+  void databaseNameWithSpacesAndQuotesConnects() throws SQLException {
+    server.execute("CREATE DATABASE \"Shop's Data\"");
+    try (Connection c = connector("Shop's Data", PostgresServer.PASSWORD).open();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT current_database()")) {
+      rs.next();
+      assertEquals("Shop's Data", rs.getString(1));
+    }
+  }
+
+  @Test
   void replicationConnectionAnswersIdentifySystem() throws SQLException {
     try (PgConnection c = connector("postgres", PostgresServer.PASSWORD).openReplication();
         Statement s = c.createStatement();
@@ -165,6 +176,10 @@ class SourceConnectorTest {
       EtlException e = connector.errors().classify(failure);
       assertTrue(e.isRetryable(), e.getMessage());
       assertTrue(e.category().startsWith("source_"), e.category());
+      // Classifying from the broken connection itself still names the server.
+      EtlException fromConnection = PostgresErrors.forConnection("source", c).classify(failure);
+      assertTrue(fromConnection.isRetryable(), fromConnection.getMessage());
+      assertTrue(fromConnection.reason().contains("localhost:" + server.port()), fromConnection.reason());
     }
   }
 
