@@ -1,0 +1,110 @@
+package io.etl.core.source;
+
+import io.etl.core.config.PostgresConnectionConfig;
+import io.etl.core.error.EtlException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.postgresql.PGProperty;
+import org.postgresql.jdbc.PgConnection;
+
+/**
+ * Opens connections to the source PostgreSQL server: normal ones for queries, COPY and the state
+ * store, and logical replication ones ({@code replication=database}) for slots and streaming.
+ * Every failure to connect comes out as a classified {@link EtlException} without the password.
+ */
+public final class SourceConnector {
+  public static final String SIDE = "source";
+  public static final int CONNECT_TIMEOUT_SECONDS = 10;
+  /** Covers a server that accepts TCP but never finishes the start-up handshake. */
+  public static final int LOGIN_TIMEOUT_SECONDS = 30;
+  /**
+   * A normal connection that waits this long for a single read is treated as dead. Generous,
+   * because a COPY or a lock wait may legitimately be silent for a while. Replication
+   * connections have no socket timeout: they stay idle between keepalives by design.
+   */
+  public static final int QUERY_SOCKET_TIMEOUT_SECONDS = 600;
+
+  private final PostgresConnectionConfig config;
+  private final String password;
+  private final String applicationName;
+  private final PostgresErrors errors;
+
+  public SourceConnector(PostgresConnectionConfig config, String password, String applicationName) {
+    this.config = config;
+    this.password = password;
+    this.applicationName = applicationName;
+    this.errors = PostgresErrors.of(SIDE, config, password);
+  }
+
+  public PostgresConnectionConfig config() {
+    return config;
+  }
+
+  /** The classifier for this server, for failures after the connection is open. */
+  public PostgresErrors errors() {
+    return errors;
+  }
+
+  /** A normal JDBC connection with autocommit on. */
+  public Connection open() {
+    Properties props = baseProperties();
+    PGProperty.SOCKET_TIMEOUT.set(props, QUERY_SOCKET_TIMEOUT_SECONDS);
+    try {
+      Connection c = DriverManager.getConnection(url(), props);
+      c.setAutoCommit(true);
+      return c;
+    } catch (SQLException e) {
+      throw errors.classify(e);
+    }
+  }
+
+  /**
+   * A logical replication connection: it accepts replication commands such as
+   * {@code IDENTIFY_SYSTEM} and {@code CREATE_REPLICATION_SLOT} through the simple query protocol,
+   * and pgjdbc's replication API for streaming.
+   */
+  public PgConnection openReplication() {
+    Properties props = baseProperties();
+    PGProperty.REPLICATION.set(props, "database");
+    PGProperty.PREFER_QUERY_MODE.set(props, "simple");
+    PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
+    PGProperty.SOCKET_TIMEOUT.set(props, 0);
+    try {
+      return DriverManager.getConnection(url(), props).unwrap(PgConnection.class);
+    } catch (SQLException e) {
+      throw errors.classify(e);
+    }
+  }
+
+  private Properties baseProperties() {
+    Properties props = new Properties();
+    PGProperty.USER.set(props, config.user());
+    if (password != null) {
+      PGProperty.PASSWORD.set(props, password);
+    }
+    PGProperty.APPLICATION_NAME.set(props, applicationName);
+    PGProperty.CONNECT_TIMEOUT.set(props, CONNECT_TIMEOUT_SECONDS);
+    PGProperty.LOGIN_TIMEOUT.set(props, LOGIN_TIMEOUT_SECONDS);
+    PGProperty.TCP_KEEP_ALIVE.set(props, true);
+    // pgjdbc understands libpq's sslmode names, which is what the config holds.
+    PGProperty.SSL_MODE.set(props, config.sslMode());
+    return props;
+  }
+
+  private String url() {
+    String host = config.host().contains(":") && !config.host().startsWith("[")
+        ? "[" + config.host() + "]"
+        : config.host();
+    String database = URLEncoder.encode(config.database(), StandardCharsets.UTF_8).replace("+", "%20");
+    return "jdbc:postgresql://" + host + ":" + config.port() + "/" + database;
+  }
+
+  @Override
+  public String toString() {
+    return "SourceConnector[" + config.user() + "@" + config.host() + ":" + config.port() + "/" + config.database() + "]";
+  }
+}
