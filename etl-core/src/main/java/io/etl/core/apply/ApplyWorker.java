@@ -37,6 +37,7 @@ public final class ApplyWorker {
   private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
   private final SlotReader reader;
+  private final io.etl.core.source.PostgresErrors errors;
   private final Destination destination;
   private final TableStates tables;
   private final BatchConfig batchConfig;
@@ -54,6 +55,7 @@ public final class ApplyWorker {
 
   public ApplyWorker(
       SlotReader reader,
+      io.etl.core.source.PostgresErrors errors,
       Lsn startPosition,
       Destination destination,
       TableStates tables,
@@ -61,6 +63,7 @@ public final class ApplyWorker {
       EtlMetrics metrics,
       Progress progress) {
     this.reader = reader;
+    this.errors = errors;
     this.destination = destination;
     this.tables = tables;
     this.batchConfig = batchConfig;
@@ -229,12 +232,12 @@ public final class ApplyWorker {
     metrics.confirmedFlushLsn(reader.confirmed().value());
   }
 
-  private static RuntimeException asEtlException(Throwable t) {
+  private RuntimeException asEtlException(Throwable t) {
     if (t instanceof EtlException e) {
       return e;
     }
     if (t instanceof java.sql.SQLException e) {
-      return io.etl.core.source.PostgresErrors.classify(e, "source");
+      return errors.classify(e);
     }
     return EtlException.retryable("apply_reader_failed", "the replication reader failed: " + t, "", t);
   }

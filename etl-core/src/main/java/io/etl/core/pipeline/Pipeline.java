@@ -9,7 +9,6 @@ import io.etl.core.replication.Lsn;
 import io.etl.core.replication.ReplicationSlots;
 import io.etl.core.replication.SlotReader;
 import io.etl.core.schema.TableId;
-import io.etl.core.source.PostgresErrors;
 import io.etl.core.source.PublishedTable;
 import io.etl.core.source.SourceConnector;
 import io.etl.core.source.SourcePreflight;
@@ -145,11 +144,11 @@ public final class Pipeline implements AutoCloseable {
     Map<Integer, TableId> names = new TreeMap<>();
     Map<Integer, TableState> states;
     try (Connection c = source.open()) {
-      SourcePreflight.check(c, config.pipeline().publication(), slot);
+      new SourcePreflight().check(c, config.pipeline().publication(), slot);
       StateStore store = stateStore(source);
       store.migrate();
       destination.verify();
-      for (PublishedTable table : SourcePreflight.publishedTables(c, config.pipeline().publication())) {
+      for (PublishedTable table : new io.etl.core.source.SourceCatalog().publishedTables(c, config.pipeline().publication())) {
         names.put(table.oid(), table.id());
       }
       states = reconcileTables(store, names);
@@ -159,7 +158,7 @@ public final class Pipeline implements AutoCloseable {
         log.info("created replication slot {} at {}", slot, start);
       }
     } catch (SQLException e) {
-      throw PostgresErrors.classify(e, "source");
+      throw source.errors().classify(e);
     }
     TableStates tableStates = new TableStates(stateStore, names, states);
     tables = tableStates;
@@ -192,10 +191,10 @@ public final class Pipeline implements AutoCloseable {
     try {
       reader = new SlotReader(source.openReplication(), slot, start, config.pipeline().publication(), metrics);
     } catch (SQLException e) {
-      throw PostgresErrors.classify(e, "source");
+      throw source.errors().classify(e);
     }
     ApplyWorker apply =
-        new ApplyWorker(reader, start, destination, tableStates, config.batch(), metrics, progress);
+        new ApplyWorker(reader, source.errors(), start, destination, tableStates, config.batch(), metrics, progress);
     applyWorker = apply;
     AtomicReference<RuntimeException> syncFailure = new AtomicReference<>();
     ExecutorService syncPool = Executors.newFixedThreadPool(config.tableSync().maxWorkers(), daemon("table-sync"));
@@ -264,7 +263,7 @@ public final class Pipeline implements AutoCloseable {
               try {
                 return source.open();
               } catch (SQLException e) {
-                throw PostgresErrors.classify(e, "source");
+                throw source.errors().classify(e);
               }
             }, config.pipeline().id());
     }

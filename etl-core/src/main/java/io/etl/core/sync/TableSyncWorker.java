@@ -15,7 +15,6 @@ import io.etl.core.replication.SlotReader;
 import io.etl.core.replication.SlotSnapshot;
 import io.etl.core.schema.TableSchema;
 import io.etl.core.source.SourceConnector;
-import io.etl.core.source.SourcePreflight;
 import io.etl.core.state.StateStore;
 import io.etl.core.state.TablePhase;
 import java.sql.Connection;
@@ -89,7 +88,7 @@ public final class TableSyncWorker {
       throw e;
     } catch (SQLException e) {
       tables.abandonHandOver(oid);
-      throw io.etl.core.source.PostgresErrors.classify(e, "source");
+      throw source.errors().classify(e);
     } catch (InterruptedException | RuntimeException e) {
       tables.abandonHandOver(oid);
       throw e;
@@ -105,7 +104,7 @@ public final class TableSyncWorker {
     try (Connection c = source.open()) {
       // a copy that crashed left its slot behind; its snapshot is gone, so start over
       ReplicationSlots.dropIfExists(c, slotName());
-      schema = SourcePreflight.readTableSchema(c, oid);
+      schema = new io.etl.core.source.SourceCatalog().readTableSchema(c, oid);
     }
     store.storeTableSchema(schema);
     destination.prepareTable(schema);

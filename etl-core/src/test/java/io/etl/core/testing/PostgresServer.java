@@ -46,9 +46,42 @@ public final class PostgresServer implements AutoCloseable {
               .start();
       PostgresServer server = new PostgresServer(pg);
       server.execute("ALTER USER postgres PASSWORD '" + PASSWORD + "'");
+      server.requirePasswordsOverTcp();
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The embedded server trusts every connection; make TCP log-ins check passwords the way a
+   * production pg_hba.conf does, so wrong-password paths are real.
+   */
+  private void requirePasswordsOverTcp() {
+    try {
+      java.nio.file.Path hba = java.nio.file.Path.of(queryOne("postgres", "SHOW hba_file"));
+      java.nio.file.Files.writeString(hba, String.join("\n",
+          "local all all trust",
+          "host all all 127.0.0.1/32 scram-sha-256",
+          "host all all ::1/128 scram-sha-256",
+          "host replication all 127.0.0.1/32 scram-sha-256",
+          "host replication all ::1/128 scram-sha-256",
+          ""));
+      execute("SELECT pg_reload_conf()");
+      // the postmaster reloads asynchronously: wait until a wrong password is refused
+      for (int attempt = 0; attempt < 200; attempt++) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), "postgres", "not-the-password")) {
+          Thread.sleep(50);
+        } catch (SQLException refused) {
+          return;
+        }
+      }
+      throw new IllegalStateException("pg_hba.conf reload did not take effect");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
