@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Replaces the start-up {@code logback.xml} with what the pipeline YAML asks for: {@code
  * log.level}, and {@code log.format} {@code text} (one readable line per event) or {@code json}
- * (one JSON object per line, Logback's {@link JsonEncoder}), written to stdout.
+ * (one JSON object per line, Logback's {@link JsonEncoder}: timestamp, level, threadName,
+ * loggerName, mdc, formattedMessage, throwable), written to stdout.
  */
 public final class LoggingSetup {
   public static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";
@@ -70,6 +71,14 @@ public final class LoggingSetup {
     if (format.equals("json")) {
       JsonEncoder json = new JsonEncoder();
       json.setContext(context);
+      // log collectors want the rendered text; the template plus arguments, context and sequence
+      // numbers would only double each line
+      json.setWithFormattedMessage(true);
+      json.setWithMessage(false);
+      json.setWithArguments(false);
+      json.setWithContext(false);
+      json.setWithSequenceNumber(false);
+      json.setWithNanoseconds(false);
       json.start();
       return json;
     }
