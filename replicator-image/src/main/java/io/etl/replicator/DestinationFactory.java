@@ -1,0 +1,29 @@
+package io.etl.replicator;
+
+import io.etl.core.config.DestinationConfig;
+import io.etl.core.config.PostgresConnectionConfig;
+import io.etl.core.destination.Destination;
+import io.etl.core.destination.MemoryDestination;
+import io.etl.destinations.postgres.PostgresDestination;
+import java.util.Map;
+
+/** Builds the destination the config names; secrets are read here, from {@code env} or files. */
+public final class DestinationFactory {
+  private DestinationFactory() {}
+
+  /**
+   * @param config a validated destination block
+   * @throws io.etl.core.error.EtlException fatal, category {@code config_invalid}, when a secret cannot be read
+   */
+  public static Destination create(DestinationConfig config, Map<String, String> env) {
+    return switch (config.type()) {
+      case "memory" -> new MemoryDestination();
+      case "postgres" -> {
+        PostgresConnectionConfig postgres = config.postgres();
+        String password = postgres.password() == null ? null : postgres.password().resolve("destination.postgres.password", env);
+        yield new PostgresDestination(postgres, password);
+      }
+      default -> throw new IllegalArgumentException("destination.type " + config.type() + " passed validation but has no factory");
+    };
+  }
+}

@@ -1,0 +1,138 @@
+package io.etl.replicator;
+
+import io.etl.core.config.PipelineConfig;
+import io.etl.core.config.RetryConfig;
+import io.etl.core.destination.Destination;
+import io.etl.core.error.EtlException;
+import io.etl.core.metrics.EtlMetrics;
+import io.etl.core.pipeline.Pipeline;
+import io.etl.core.pipeline.PipelinePhase;
+import io.etl.core.pipeline.PipelineStatus;
+import io.etl.replicator.http.StatusServer;
+import io.etl.replicator.metrics.PrometheusRegistry;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One replicator process: the status endpoints, the destination and the pipeline, from start to
+ * a clean stop. {@link #run()} blocks on the calling thread; {@link #stop()} may come from any
+ * thread (a signal handler) at any time, also before the pipeline exists.
+ */
+public final class Replicator {
+  private static final Logger log = LoggerFactory.getLogger(Replicator.class);
+
+  private final PipelineConfig config;
+  private final Map<String, String> env;
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private volatile Pipeline pipeline;
+  private volatile Thread runner;
+  private volatile StatusServer server;
+  private volatile PipelineStatus startingStatus;
+
+  public Replicator(PipelineConfig config, Map<String, String> env) {
+    this.config = config;
+    this.env = env;
+    this.startingStatus = startingStatus(null, 0);
+  }
+
+  /**
+   * Serves the endpoints, builds the destination (retrying retryable faults), runs the pipeline
+   * and returns after {@link #stop()}.
+   *
+   * @throws EtlException a fatal fault of the source or the destination
+   * @throws StartupFailure the HTTP port cannot be bound
+   */
+  public void run() throws InterruptedException {
+    runner = Thread.currentThread();
+    try (PrometheusRegistry prometheus = new PrometheusRegistry();
+        StatusServer statusServer = StatusServer.start(config.http(), prometheus.registry(), this::status, this::pipelineThreadAlive)) {
+      server = statusServer;
+      EtlMetrics metrics = new EtlMetrics(prometheus.registry());
+      Destination destination = createDestination(metrics);
+      if (destination == null) {
+        return;
+      }
+      try (destination;
+          Pipeline created = new Pipeline(config, destination, metrics, env)) {
+        pipeline = created;
+        // stop() may have run between the check above and the assignment; it then saw no pipeline
+        if (stopRequested.getCount() == 0) {
+          created.stop();
+        }
+        created.run();
+      }
+    } finally {
+      server = null;
+    }
+  }
+
+  /** Asks a running or starting replicator to stop gracefully; {@link #run()} then returns. */
+  public void stop() {
+    stopRequested.countDown();
+    Pipeline current = pipeline;
+    if (current != null) {
+      current.stop();
+    }
+  }
+
+  /** The pipeline's status, or a {@code STARTING} one (with the last start-up error) before it exists. */
+  public PipelineStatus status() {
+    Pipeline current = pipeline;
+    return current != null ? current.status() : startingStatus;
+  }
+
+  /** The port serving the endpoints, or -1 while they are not served. */
+  public int httpPort() {
+    StatusServer current = server;
+    return current == null ? -1 : current.port();
+  }
+
+  private boolean pipelineThreadAlive() {
+    Thread thread = runner;
+    return thread != null && thread.isAlive();
+  }
+
+  private Destination createDestination(EtlMetrics metrics) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return DestinationFactory.create(config.destination(), env);
+      } catch (EtlException e) {
+        if (!e.isRetryable()) {
+          throw e;
+        }
+        metrics.error("retryable", e.category());
+        metrics.retry(e.category());
+        startingStatus = startingStatus(e, attempt);
+        long delayMs = backoffMs(config.retry(), attempt);
+        log.warn("destination not available yet: {} Retrying in {} ms.", e.reason(), delayMs);
+        if (stopRequested.await(delayMs, TimeUnit.MILLISECONDS)) {
+          return null;
+        }
+      }
+    }
+  }
+
+  /** Exponential, capped, with jitter over the upper half so restarts do not move in lockstep. */
+  static long backoffMs(RetryConfig retry, int attempt) {
+    double exponential = retry.initialBackoffMs() * Math.pow(retry.multiplier(), Math.min(attempt - 1, 60));
+    long capped = (long) Math.min(exponential, retry.maxBackoffMs());
+    return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+  }
+
+  private PipelineStatus startingStatus(EtlException lastError, long retries) {
+    PipelineStatus.ErrorInfo error =
+        lastError == null
+            ? null
+            : new PipelineStatus.ErrorInfo(
+                lastError.kind().name().toLowerCase(java.util.Locale.ROOT), lastError.category(), lastError.reason(),
+                lastError.solution(), Instant.now());
+    return new PipelineStatus(
+        config.pipeline().id(), PipelinePhase.STARTING, false, null, null, null, 0, List.of(), error, retries, Instant.now());
+  }
+}

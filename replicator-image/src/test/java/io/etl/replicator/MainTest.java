@@ -1,0 +1,148 @@
+package io.etl.replicator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.etl.core.error.EtlException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+  static final String MEMORY_CONFIG =
+      """
+      pipeline:
+        id: orders
+        publication: orders_pub
+      source:
+        host: localhost
+        database: shop
+        user: replicator
+        password:
+          env: SOURCE_PASSWORD
+      destination:
+        type: memory
+      http:
+        port: 0
+        bindAddress: 127.0.0.1
+      """;
+
+  @TempDir Path dir;
+
+  /** Exit code and everything written to stderr. */
+  record Outcome(int code, String err) {}
+
+  private Outcome run(Map<String, String> env, String... args) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    int code =
+        Main.run(args, env, logs, new PrintStream(err, true, StandardCharsets.UTF_8), (replicator, bound) -> {
+          throw new AssertionError("must not start");
+        });
+    return new Outcome(code, err.toString(StandardCharsets.UTF_8));
+  }
+
+  private Path write(String yaml) throws IOException {
+    return Files.writeString(dir.resolve("pipeline.yaml"), yaml);
+  }
+
+  @Test
+  void noConfigFileGivenExits2() {
+    assertEquals(
+        new Outcome(
+            2, "etl: no config file given. Fix: pass the path of the pipeline YAML as the first argument or set ETL_CONFIG.\n"),
+        run(Map.of()));
+  }
+
+  @Test
+  void missingFileFromArgumentOrEtlConfigExits2() {
+    Path missing = dir.resolve("absent.yaml");
+    Outcome expected =
+        new Outcome(
+            2,
+            "etl: config file " + missing + " does not exist."
+                + " Fix: pass the path of an existing pipeline YAML as the first argument or in ETL_CONFIG.\n");
+    assertEquals(expected, run(Map.of(), missing.toString()));
+    assertEquals(expected, run(Map.of("ETL_CONFIG", missing.toString())));
+  }
+
+  @Test
+  void malformedYamlExits2WithLineAndColumn() throws IOException {
+    Path file = write("pipeline:\n  id: orders: x\n");
+    assertEquals(
+        new Outcome(
+            2,
+            "etl: config file " + file + " is not valid YAML at line 2, column 13: mapping values are not allowed here."
+                + " Fix: correct the YAML syntax there (indent with spaces, not tabs; put a space after each ':';"
+                + " quote values that contain ': ' or ' #').\n"),
+        run(Map.of(), file.toString()));
+  }
+
+  @Test
+  void unknownKeyExits2NamingKeyAndLine() throws IOException {
+    Path file = write(MEMORY_CONFIG.replace("  database: shop", "  databse: shop"));
+    assertEquals(
+        new Outcome(
+            2,
+            "etl: unknown key 'source.databse' at line 6 in " + file
+                + " (known keys: host, port, database, user, password, sslMode). Fix: remove or correct it.\n"),
+        run(Map.of(), file.toString()));
+  }
+
+  @Test
+  void secretNotSetExits2WithoutStarting() throws IOException {
+    Path file = write(MEMORY_CONFIG);
+    assertEquals(
+        new Outcome(
+            2,
+            "etl: source.password names environment variable SOURCE_PASSWORD, which is not set."
+                + " Fix: set SOURCE_PASSWORD in the replicator's environment, or point source.password.file at a file"
+                + " holding the secret.\n"),
+        run(Map.of(), file.toString()));
+  }
+
+  @Test
+  void invalidShutdownTimeoutExits2() throws IOException {
+    Path file = write(MEMORY_CONFIG);
+    assertEquals(
+        new Outcome(
+            2,
+            "etl: ETL_SHUTDOWN_TIMEOUT_MS must be a positive whole number of milliseconds, got 'soon'."
+                + " Fix: set it to e.g. 30000, or unset it for the default of 30000.\n"),
+        run(Map.of("ETL_SHUTDOWN_TIMEOUT_MS", "soon", "SOURCE_PASSWORD", "x"), file.toString()));
+  }
+
+  @Test
+  void tooManyArgumentsExits2() {
+    assertEquals(
+        new Outcome(
+            2,
+            "etl: expected at most one argument (the config file), got 2."
+                + " Fix: run 'java io.etl.replicator.Main [path/to/pipeline.yaml]'.\n"),
+        run(Map.of(), "a.yaml", "b.yaml"));
+  }
+
+  @Test
+  void failuresMapToDocumentedExitCodesAndOneLine() {
+    Failure fatal =
+        Failure.of(EtlException.fatal("publication_missing", "publication orders_pub does not exist.", "create it.", null));
+    assertEquals(new Failure(ExitCode.FATAL_ERROR, "etl: publication orders_pub does not exist. Fix: create it.", false), fatal);
+
+    Failure secret = Failure.of(EtlException.fatal("config_invalid", "source.password names file /x, which cannot be read.", "mount it.", null));
+    assertEquals(ExitCode.INVALID_CONFIG, secret.exitCode());
+
+    Failure bug = Failure.of(new IllegalStateException("boom\nsecond line"));
+    assertEquals(ExitCode.INTERNAL_ERROR, bug.exitCode());
+    assertTrue(bug.withStackTrace());
+    assertEquals(
+        "etl: unexpected internal error (java.lang.IllegalStateException: boom second line). Fix: restart the"
+            + " replicator; if it happens again, report it with the stack trace that follows this line.",
+        bug.line());
+  }
+}

@@ -1,0 +1,187 @@
+package io.etl.replicator.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.etl.core.config.PipelineConfig;
+import io.etl.core.config.SecretRef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  private static final String VALID =
+      """
+      pipeline:
+        id: orders
+        publication: orders_pub
+      source:
+        host: localhost
+        port: 5432
+        database: shop
+        user: replicator
+        password:
+          env: SOURCE_PASSWORD
+      destination:
+        type: memory
+      """;
+
+  private final ConfigLoader loader = new ConfigLoader();
+
+  private String failure(String yaml) {
+    return assertThrows(InvalidConfigException.class, () -> loader.parse(yaml, "p.yaml")).line();
+  }
+
+  @Test
+  void minimalValidConfigGetsDefaults() {
+    PipelineConfig config = loader.parse(VALID, "p.yaml");
+    assertEquals("orders", config.pipeline().id());
+    assertEquals(new SecretRef("SOURCE_PASSWORD", null), config.source().password());
+    assertEquals("prefer", config.source().sslMode());
+    assertEquals(9187, config.http().port());
+    assertEquals(10_000, config.batch().maxEvents());
+    assertEquals("info", config.log().level());
+  }
+
+  @Test
+  void shippedExampleIsValidAndUsesEveryBlock() throws IOException {
+    String example;
+    try (InputStream in = getClass().getResourceAsStream("/examples/pipeline.yaml")) {
+      example = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    PipelineConfig config = loader.parse(example, "pipeline.yaml");
+    assertEquals("postgres", config.destination().type());
+    assertEquals(new SecretRef("DESTINATION_PASSWORD", null), config.destination().postgres().password());
+    assertEquals("require", config.source().sslMode());
+    assertEquals(2.0, config.retry().multiplier());
+    assertEquals("postgres", config.stateStore().type());
+    assertEquals("text", config.log().format());
+  }
+
+  private static final String SYNTAX_FIX =
+      " Fix: correct the YAML syntax there (indent with spaces, not tabs; put a space after each ':';"
+          + " quote values that contain ': ' or ' #').";
+
+  @Test
+  void malformedYamlNamesLineColumnAndProblem() {
+    assertEquals(
+        "etl: config file p.yaml is not valid YAML at line 2, column 13: mapping values are not allowed here." + SYNTAX_FIX,
+        failure("pipeline:\n  id: orders: x\n"));
+    assertEquals(
+        "etl: config file p.yaml is not valid YAML at line 4, column 2: expected <block end>, but found"
+            + " '<block mapping start>'." + SYNTAX_FIX,
+        failure("pipeline:\n  id: orders\n  publication: x\n source: 1\n"));
+    assertEquals(
+        "etl: config file p.yaml is not valid YAML at line 3, column 1: found unexpected end of stream." + SYNTAX_FIX,
+        failure("pipeline:\n  id: \"orders\n"));
+  }
+
+  @Test
+  void unknownKeyNamesKeyLineAndKnownKeys() {
+    assertEquals(
+        "etl: unknown key 'source.hots' at line 5 in p.yaml (known keys: host, port, database, user, password, sslMode)."
+            + " Fix: remove or correct it.",
+        failure(VALID.replace("  host: localhost", "  hots: localhost")));
+    assertEquals(
+        "etl: unknown key 'replicas' at line 13 in p.yaml (known keys: pipeline, source, destination, batch, tableSync,"
+            + " retry, stateStore, http, log). Fix: remove or correct it.",
+        failure(VALID + "replicas: 2\n"));
+  }
+
+  @Test
+  void duplicateKeyIsAnError() {
+    assertEquals(
+        "etl: duplicate key 'pipeline' at line 13 in p.yaml. Fix: keep only one of them.",
+        failure(VALID + "pipeline:\n  id: other\n"));
+  }
+
+  @Test
+  void wrongTypeNamesFieldExpectedTypeAndValue() {
+    assertEquals(
+        "etl: wrong type for 'source.port' at line 6 in p.yaml: expected a whole number, got 'fivefourthreetwo'."
+            + " Fix: change 'source.port' to a whole number.",
+        failure(VALID.replace("port: 5432", "port: fivefourthreetwo")));
+    assertEquals(
+        "etl: wrong type for 'batch.maxEvents' at line 14 in p.yaml: expected a whole number, got '1.5'."
+            + " Fix: change 'batch.maxEvents' to a whole number.",
+        failure(VALID + "batch:\n  maxEvents: 1.5\n"));
+    assertEquals(
+        "etl: wrong type for 'source.host' at line 5 in p.yaml: expected a text value, got a mapping."
+            + " Fix: change 'source.host' to a text value.",
+        failure(VALID.replace("  host: localhost", "  host: {name: localhost}")));
+    assertEquals(
+        "etl: wrong type for 'destination' at line 11 in p.yaml: expected a mapping with the keys type, postgres,"
+            + " got 'memory'. Fix: change 'destination' to a mapping with the keys type, postgres.",
+        failure(VALID.replace("destination:\n  type: memory", "destination: memory")));
+    assertEquals(
+        "etl: wrong type for the top level at line 1 in p.yaml: expected a mapping with the keys pipeline, source,"
+            + " destination, batch, tableSync, retry, stateStore, http, log, got 'just text'. Fix: change the top level"
+            + " to a mapping with the keys pipeline, source, destination, batch, tableSync, retry, stateStore, http, log.",
+        failure("just text\n"));
+  }
+
+  @Test
+  void emptyFileAndSecondDocumentAreErrors() {
+    String empty =
+        "etl: config file p.yaml is empty. Fix: write the pipeline configuration into it, starting from the example"
+            + " in replicator-image/src/main/resources/examples/pipeline.yaml.";
+    assertEquals(empty, failure(""));
+    assertEquals(empty, failure("# only a comment\n"));
+    assertEquals(
+        "etl: config file p.yaml holds a second YAML document at line 14."
+            + " Fix: keep one document: remove the '---' separator and what follows.",
+        failure(VALID + "---\nfoo: 1\n"));
+  }
+
+  @Test
+  void missingRequiredBlockIsNamed() {
+    assertEquals(
+        "etl: config file p.yaml is invalid: destination (type and its block) is required."
+            + " Fix: correct that field in p.yaml.",
+        failure(VALID.replace("destination:\n  type: memory\n", "")));
+    assertEquals(
+        "etl: config file p.yaml is invalid: destination.postgres is required when destination.type is postgres."
+            + " Fix: correct that field in p.yaml.",
+        failure(VALID.replace("type: memory", "type: postgres")));
+  }
+
+  @Test
+  void everyInvalidValueIsReportedInOneLine() {
+    String line =
+        failure(VALID.replace("id: orders", "id: Orders-1").replace("port: 5432", "port: 70000") + "log:\n  level: loud\n");
+    assertEquals(
+        "etl: config file p.yaml is invalid: pipeline.id must be 1-40 lower-case letters, digits or underscores (it"
+            + " becomes part of replication slot names), got 'Orders-1'; source.port must be between 1 and 65535, got"
+            + " 70000; log.level must be one of [trace, debug, info, warn, error], got 'loud'."
+            + " Fix: correct those fields in p.yaml.",
+        line);
+    assertTrue(line.lines().count() == 1, line);
+  }
+
+  @Test
+  void passwordNamingBothEnvAndFileIsInvalid() {
+    assertEquals(
+        "etl: config file p.yaml is invalid: source.password must name exactly one of 'env' (an environment variable)"
+            + " or 'file' (a path). Fix: correct that field in p.yaml.",
+        failure(VALID.replace("    env: SOURCE_PASSWORD", "    env: SOURCE_PASSWORD\n    file: /run/pw")));
+  }
+
+  @Test
+  void missingOrUnreadableFile(@TempDir Path dir) throws IOException {
+    Path missing = dir.resolve("nope.yaml");
+    assertEquals(
+        "etl: config file " + missing + " does not exist."
+            + " Fix: pass the path of an existing pipeline YAML as the first argument or in ETL_CONFIG.",
+        assertThrows(InvalidConfigException.class, () -> loader.load(missing)).line());
+    assertEquals(
+        "etl: config file " + dir + " cannot be read (IOException). Fix: make the file readable by the replicator's user.",
+        assertThrows(InvalidConfigException.class, () -> loader.load(dir)).line());
+    Path file = Files.writeString(dir.resolve("p.yaml"), VALID);
+    assertEquals("orders", loader.load(file).pipeline().id());
+  }
+}

@@ -1,0 +1,156 @@
+package io.etl.replicator.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.etl.core.config.HttpConfig;
+import io.etl.core.pipeline.PipelinePhase;
+import io.etl.core.pipeline.PipelineStatus;
+import io.etl.replicator.metrics.PrometheusRegistry;
+import io.micrometer.core.instrument.Counter;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class StatusServerTest {
+  private static final Instant AT = Instant.parse("2025-01-02T03:04:05.678Z");
+  private static final PipelineStatus RETRYING =
+      new PipelineStatus(
+          "orders", PipelinePhase.RETRYING, false, "0/16B3748", "0/16B3800", 184L, 7,
+          List.of(new PipelineStatus.TableStatus("public.orders", 16384, "ready", 1200, null, null)),
+          new PipelineStatus.ErrorInfo(
+              "retryable", "source_unreachable", "cannot connect to source localhost:5432 (connection refused).",
+              "check that the server runs.", AT),
+          3, AT);
+  private static final PipelineStatus STREAMING =
+      new PipelineStatus("orders", PipelinePhase.STREAMING, true, "0/16B3900", "0/16B3900", 0L, 9, List.of(), null, 0, AT);
+
+  private static final AtomicReference<PipelineStatus> status = new AtomicReference<>(RETRYING);
+  private static final AtomicBoolean alive = new AtomicBoolean(true);
+  private static final HttpClient http = HttpClient.newHttpClient();
+  private static PrometheusRegistry metrics;
+  private static StatusServer server;
+
+  @BeforeAll
+  static void start() {
+    metrics = new PrometheusRegistry();
+    Counter.builder("etl.events.applied").register(metrics.registry()).increment(42);
+    server = StatusServer.start(new HttpConfig(0, "127.0.0.1"), metrics.registry(), status::get, alive::get);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    metrics.close();
+  }
+
+  private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The value of the sample line {@code name value} (no labels) in Prometheus text. */
+  private static Optional<Double> sample(String text, String name) {
+    return text.lines()
+        .filter(l -> l.startsWith(name + " "))
+        .map(l -> Double.parseDouble(l.substring(name.length() + 1).trim()))
+        .findFirst();
+  }
+
+  @Test
+  void ephemeralPortIsBound() {
+    assertTrue(server.port() > 0, "port " + server.port());
+  }
+
+  @Test
+  void metricsServePipelineAndJvmMetersAsPrometheusText() throws Exception {
+    HttpResponse<String> response = get("/metrics");
+    assertEquals(200, response.statusCode());
+    assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+    assertEquals(Optional.of(42.0), sample(response.body(), "etl_events_applied_total"), response.body());
+    assertTrue(response.body().contains("# TYPE etl_events_applied_total counter"), response.body());
+    assertTrue(response.body().lines().anyMatch(l -> l.startsWith("jvm_memory_used_bytes{")), "JVM meters bound");
+    assertTrue(sample(response.body(), "process_uptime_seconds").isPresent(), "process meters bound");
+  }
+
+  @Test
+  void readyzIs503WithTheReasonUntilReadyThen200() throws Exception {
+    status.set(RETRYING);
+    HttpResponse<String> notReady = get("/readyz");
+    assertEquals(503, notReady.statusCode());
+    assertEquals(
+        "not ready: retrying: cannot connect to source localhost:5432 (connection refused). (retrying; 3 retries so far)\n",
+        notReady.body());
+
+    status.set(STREAMING);
+    HttpResponse<String> ready = get("/readyz");
+    assertEquals(200, ready.statusCode());
+    assertEquals("ready\n", ready.body());
+    status.set(RETRYING);
+  }
+
+  @Test
+  void readyzOfAFailedPipelineCarriesTheFix() {
+    PipelineStatus failed =
+        new PipelineStatus("orders", PipelinePhase.FAILED, false, null, null, null, 0, List.of(),
+            new PipelineStatus.ErrorInfo("fatal", "publication_missing", "publication orders_pub does not exist.",
+                "create it with CREATE PUBLICATION orders_pub FOR TABLE ....", AT), 0, AT);
+    assertEquals(
+        "failed: publication orders_pub does not exist. Fix: create it with CREATE PUBLICATION orders_pub FOR TABLE ....",
+        StatusServer.notReadyReason(failed));
+  }
+
+  @Test
+  void statusIsThePipelineStatusAsJson() throws Exception {
+    status.set(RETRYING);
+    HttpResponse<String> response = get("/status");
+    assertEquals(200, response.statusCode());
+    assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
+    ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule());
+    JsonNode tree = mapper.readTree(response.body());
+    assertEquals("RETRYING", tree.get("phase").asText());
+    assertEquals("2025-01-02T03:04:05.678Z", tree.get("updatedAt").asText());
+    assertEquals("public.orders", tree.get("tables").get(0).get("name").asText());
+    assertEquals(RETRYING, mapper.readValue(response.body(), PipelineStatus.class));
+  }
+
+  @Test
+  void healthzFollowsThePipelineThread() throws Exception {
+    assertEquals(200, get("/healthz").statusCode());
+    assertEquals("ok\n", get("/healthz").body());
+    alive.set(false);
+    try {
+      HttpResponse<String> dead = get("/healthz");
+      assertEquals(503, dead.statusCode());
+      assertEquals("pipeline thread is not running\n", dead.body());
+    } finally {
+      alive.set(true);
+    }
+  }
+
+  @Test
+  void unknownPathsAndMethodsAreRefused() throws Exception {
+    assertEquals(404, get("/metricsx").statusCode());
+    HttpResponse<String> post =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/status"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(405, post.statusCode());
+  }
+}
