@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.etl.core.event.Row;
 import io.etl.core.replication.Lsn;
+import io.etl.core.schema.TableSchema;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 
@@ -109,16 +110,16 @@ final class MessageReader {
    * TupleData: Int16 column count, then per column 'n' (null), 'u' (unchanged TOAST), 't' (Int32
    * length + text) or 'b' (Int32 length + binary, which we render as bytea-style hex text).
    */
-  Row readTuple(int expectedColumns, String table) {
+  Row readTuple(TableSchema table) {
     int columns = buffer.getShort();
-    if (columns != expectedColumns) {
+    if (columns != table.columnCount()) {
       throw new IllegalStateException(
           "pgoutput tuple for "
-              + table
+              + table.id()
               + " has "
               + columns
               + " columns but its Relation message announced "
-              + expectedColumns);
+              + table.columnCount());
     }
     String[] values = new String[columns];
     for (int i = 0; i < columns; i++) {
@@ -129,7 +130,7 @@ final class MessageReader {
         case 't' -> values[i] = readText(buffer.getInt());
         case 'b' -> values[i] = readBinaryAsHex(buffer.getInt());
         default -> throw new IllegalStateException(
-            "unknown tuple column kind '" + (char) kind + "' in pgoutput message for " + table);
+            "unknown tuple column kind '" + (char) kind + "' in pgoutput message for " + table.id());
       }
     }
     return new Row(values);

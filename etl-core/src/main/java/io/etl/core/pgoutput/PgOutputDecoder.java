@@ -63,9 +63,9 @@ public final class PgOutputDecoder {
     if (!message.hasRemaining()) {
       throw new IllegalStateException("empty pgoutput message");
     }
-    byte type = reader.readByte();
+    byte kind = reader.readByte();
     try {
-      return switch (type) {
+      return switch (kind) {
         case 'B' -> begin();
         case 'C' -> commit();
         case 'O' -> origin();
@@ -77,11 +77,11 @@ public final class PgOutputDecoder {
         case 'T' -> truncate();
         case 'M' -> message();
         default -> throw new IllegalStateException(
-            "unknown pgoutput message type '" + (char) type + "' (0x" + Integer.toHexString(type & 0xFF)
+            "unknown pgoutput message type '" + (char) kind + "' (0x" + Integer.toHexString(kind & 0xFF)
                 + "); only protocol version 1 is supported");
       };
     } catch (BufferUnderflowException e) {
-      throw new IllegalStateException("truncated pgoutput '" + (char) type + "' message", e);
+      throw new IllegalStateException("truncated pgoutput '" + (char) kind + "' message", e);
     }
   }
 
@@ -149,7 +149,7 @@ public final class PgOutputDecoder {
   private InsertEvent insert() {
     TableSchema table = changedRelation('I');
     expectTupleMarker('N', table);
-    Row newRow = reader.readTuple(table.columnCount(), table.id().toString());
+    Row newRow = reader.readTuple(table);
     return new InsertEvent(nextPosition(), table, newRow);
   }
 
@@ -160,13 +160,13 @@ public final class PgOutputDecoder {
     boolean oldIsKeyOnly = false;
     if (marker == 'K' || marker == 'O') {
       oldIsKeyOnly = marker == 'K';
-      oldRow = reader.readTuple(table.columnCount(), table.id().toString());
+      oldRow = reader.readTuple(table);
       marker = reader.readByte();
     }
     if (marker != 'N') {
       throw unexpectedMarker(marker, "'N'", table);
     }
-    Row newRow = reader.readTuple(table.columnCount(), table.id().toString());
+    Row newRow = reader.readTuple(table);
     return new UpdateEvent(nextPosition(), table, oldRow, oldIsKeyOnly, newRow);
   }
 
@@ -176,7 +176,7 @@ public final class PgOutputDecoder {
     if (marker != 'K' && marker != 'O') {
       throw unexpectedMarker(marker, "'K' or 'O'", table);
     }
-    Row oldRow = reader.readTuple(table.columnCount(), table.id().toString());
+    Row oldRow = reader.readTuple(table);
     return new DeleteEvent(nextPosition(), table, oldRow, marker == 'K');
   }
 

@@ -1,7 +1,6 @@
 package io.etl.core.pgoutput;
 
 import io.etl.core.schema.TableSchema;
-import java.util.Arrays;
 
 /**
  * Relation OID → schema, open addressing over primitive keys so that looking up the relation of
@@ -67,10 +66,5 @@ final class RelationCache {
   private static int mix(int oid) {
     int h = oid * 0x9E3779B9;
     return h ^ (h >>> 16);
-  }
-
-  @Override
-  public String toString() {
-    return "RelationCache" + Arrays.toString(Arrays.stream(keys).filter(k -> k != 0).toArray());
   }
 }

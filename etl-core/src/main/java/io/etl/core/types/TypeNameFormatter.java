@@ -31,13 +31,17 @@ public final class TypeNameFormatter {
   }
 
   private static String withModifier(BuiltinType type, int typmod) {
+    // Without a typmod bpchar and bit print as "bpchar" and "bit" (quoted, a keyword): plain
+    // "character" or bit would mean length 1.
     if (typmod < 0) {
       return type.formatName();
     }
     return switch (type) {
       case NUMERIC -> numeric(typmod);
-      case VARCHAR, BPCHAR -> type.formatName() + "(" + (typmod - VARHDRSZ) + ")";
-      case BIT, VARBIT -> type.formatName() + "(" + typmod + ")";
+      case VARCHAR -> "character varying(" + (typmod - VARHDRSZ) + ")";
+      case BPCHAR -> "character(" + (typmod - VARHDRSZ) + ")";
+      case BIT -> "bit(" + typmod + ")";
+      case VARBIT -> "bit varying(" + typmod + ")";
       case TIME -> "time(" + typmod + ") without time zone";
       case TIMETZ -> "time(" + typmod + ") with time zone";
       case TIMESTAMP -> "timestamp(" + typmod + ") without time zone";

@@ -78,8 +78,8 @@ public final class ValueDecoder {
 
   private static Boolean bool(String text) {
     return switch (text) {
-      case "t" -> Boolean.TRUE;
-      case "f" -> Boolean.FALSE;
+      case "t", "true" -> Boolean.TRUE;
+      case "f", "false" -> Boolean.FALSE;
       default -> throw new IllegalArgumentException("not a boolean: " + text);
     };
   }

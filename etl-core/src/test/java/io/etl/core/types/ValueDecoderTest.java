@@ -200,7 +200,7 @@ class ValueDecoderTest {
     assertEquals("numeric(5,-3)", TypeNameFormatter.format(1700, (5 << 16 | (-3 & 0x7FF)) + 4));
     assertEquals("numeric(10,2)[]", TypeNameFormatter.format(1231, (10 << 16 | 2) + 4));
     assertEquals("character(5)", TypeNameFormatter.format(1042, 9));
-    assertEquals("character", TypeNameFormatter.format(1042, -1));
+    assertEquals("bpchar", TypeNameFormatter.format(1042, -1));
     assertEquals("time(0) without time zone", TypeNameFormatter.format(1083, 0));
     assertEquals("interval", TypeNameFormatter.format(1186, -1));
     assertEquals("interval(3)", TypeNameFormatter.format(1186, (0x7FFF << 16) | 3));
