@@ -10,7 +10,7 @@ import io.etl.core.replication.ReplicationSlots;
 import io.etl.core.replication.SlotReader;
 import io.etl.core.schema.TableId;
 import io.etl.core.source.PublishedTable;
-import io.etl.core.source.SourceConnector;
+import io.etl.core.source.PostgresConnector;
 import io.etl.core.source.SourcePreflight;
 import io.etl.core.state.MemoryStateStore;
 import io.etl.core.state.PostgresStateStore;
@@ -138,7 +138,7 @@ public final class Pipeline implements AutoCloseable {
   private void runOnce() throws InterruptedException {
     phase = phase == PipelinePhase.RETRYING ? PipelinePhase.RETRYING : PipelinePhase.STARTING;
     String password = config.source().password() == null ? null : config.source().password().resolve("source.password", environment);
-    SourceConnector source = new SourceConnector(config.source(), password, "etl-" + config.pipeline().id());
+    PostgresConnector source = new PostgresConnector(config.source(), password, "etl-" + config.pipeline().id());
     String slot = config.applySlotName();
     Lsn start;
     Map<Integer, TableId> names = new TreeMap<>();
@@ -185,7 +185,7 @@ public final class Pipeline implements AutoCloseable {
     return states;
   }
 
-  private void runWorkers(SourceConnector source, TableStates tableStates, String slot, Lsn start)
+  private void runWorkers(PostgresConnector source, TableStates tableStates, String slot, Lsn start)
       throws InterruptedException {
     SlotReader reader;
     try {
@@ -255,17 +255,11 @@ public final class Pipeline implements AutoCloseable {
     metrics.tableStates(counts);
   }
 
-  private StateStore stateStore(SourceConnector source) {
+  private StateStore stateStore(PostgresConnector source) {
     if (stateStore == null) {
       stateStore = config.stateStore().type().equals("memory")
           ? new MemoryStateStore()
-          : new PostgresStateStore(() -> {
-              try {
-                return source.open();
-              } catch (SQLException e) {
-                throw source.errors().classify(e);
-              }
-            }, config.pipeline().id());
+          : new PostgresStateStore(source::open, config.pipeline().id());
     }
     return stateStore;
   }

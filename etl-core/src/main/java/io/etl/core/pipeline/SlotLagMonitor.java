@@ -1,7 +1,7 @@
 package io.etl.core.pipeline;
 
 import io.etl.core.metrics.EtlMetrics;
-import io.etl.core.source.SourceConnector;
+import io.etl.core.source.PostgresConnector;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,13 +15,13 @@ import org.slf4j.LoggerFactory;
  */
 final class SlotLagMonitor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SlotLagMonitor.class);
-  private final SourceConnector source;
+  private final PostgresConnector source;
   private final String slotName;
   private final Progress progress;
   private final EtlMetrics metrics;
   private Connection connection;
 
-  SlotLagMonitor(SourceConnector source, String slotName, Progress progress, EtlMetrics metrics) {
+  SlotLagMonitor(PostgresConnector source, String slotName, Progress progress, EtlMetrics metrics) {
     this.source = source;
     this.slotName = slotName;
     this.progress = progress;

@@ -53,7 +53,7 @@ public final class SourceCatalog {
       }
       return tables;
     } catch (SQLException e) {
-      throw PostgresErrors.forConnection(SourceConnector.SIDE, connection).classify(e);
+      throw PostgresErrors.forConnection(PostgresConnector.SIDE, connection).classify(e);
     }
   }
 
@@ -98,7 +98,7 @@ public final class SourceCatalog {
       }
       return new TableSchema(oid, id, columns, replicaIdentity);
     } catch (SQLException e) {
-      throw PostgresErrors.forConnection(SourceConnector.SIDE, connection).classify(e);
+      throw PostgresErrors.forConnection(PostgresConnector.SIDE, connection).classify(e);
     }
   }
 }

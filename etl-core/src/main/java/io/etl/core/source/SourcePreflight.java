@@ -52,7 +52,7 @@ public final class SourcePreflight {
       checkPublication(connection, publication);
       checkSlots(connection, applySlotName);
     } catch (SQLException e) {
-      throw PostgresErrors.forConnection(SourceConnector.SIDE, connection).classify(e);
+      throw PostgresErrors.forConnection(PostgresConnector.SIDE, connection).classify(e);
     }
   }
 

@@ -8,7 +8,7 @@ import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.schema.ColumnSchema;
 import io.etl.core.schema.TableId;
 import io.etl.core.schema.TableSchema;
-import io.etl.core.source.SourceConnector;
+import io.etl.core.source.PostgresConnector;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,13 +30,13 @@ import org.postgresql.copy.CopyOut;
  * snapshot, so the ranges together are exactly the snapshot's rows.
  */
 final class TableCopier {
-  private final SourceConnector source;
+  private final PostgresConnector source;
   private final Destination destination;
   private final TableSyncConfig config;
   private final TableStates tables;
   private final EtlMetrics metrics;
 
-  TableCopier(SourceConnector source, Destination destination, TableSyncConfig config, TableStates tables, EtlMetrics metrics) {
+  TableCopier(PostgresConnector source, Destination destination, TableSyncConfig config, TableStates tables, EtlMetrics metrics) {
     this.source = source;
     this.destination = destination;
     this.config = config;

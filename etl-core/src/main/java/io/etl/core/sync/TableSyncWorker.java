@@ -14,7 +14,7 @@ import io.etl.core.replication.ReplicationSlots;
 import io.etl.core.replication.SlotReader;
 import io.etl.core.replication.SlotSnapshot;
 import io.etl.core.schema.TableSchema;
-import io.etl.core.source.SourceConnector;
+import io.etl.core.source.PostgresConnector;
 import io.etl.core.state.StateStore;
 import io.etl.core.state.TablePhase;
 import java.sql.Connection;
@@ -36,7 +36,7 @@ public final class TableSyncWorker {
 
   private final int oid;
   private final PipelineConfig config;
-  private final SourceConnector source;
+  private final PostgresConnector source;
   private final Destination destination;
   private final StateStore store;
   private final TableStates tables;
@@ -45,7 +45,7 @@ public final class TableSyncWorker {
   public TableSyncWorker(
       int oid,
       PipelineConfig config,
-      SourceConnector source,
+      PostgresConnector source,
       Destination destination,
       StateStore store,
       TableStates tables,

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class SourceCatalogTest {
   private static PostgresServer server;
-  private static SourceConnector connector;
+  private static PostgresConnector connector;
   private final SourcePreflight preflight = new SourcePreflight();
 
   @BeforeAll
@@ -41,7 +41,7 @@ class SourceCatalogTest {
         "CREATE PUBLICATION pub FOR TABLE \"Mixed\".\"Order Items\", public.events, etl.table_state");
     PostgresConnectionConfig config =
         new PostgresConnectionConfig("localhost", server.port(), "app", "postgres", null, "disable");
-    connector = new SourceConnector(config, PostgresServer.PASSWORD, "etl-test");
+    connector = new PostgresConnector(config, PostgresServer.PASSWORD, "etl-test");
   }
 
   @AfterAll

@@ -42,7 +42,7 @@ class SourcePreflightTest {
   private static Connection open(PostgresServer server, String database, String user, String password) {
     PostgresConnectionConfig config =
         new PostgresConnectionConfig("localhost", server.port(), database, user, null, "disable");
-    return new SourceConnector(config, password, "etl-test").open();
+    return new PostgresConnector(config, password, "etl-test").open();
   }
 
   private static Connection openShop() {

@@ -12,11 +12,11 @@ import org.postgresql.PGProperty;
 import org.postgresql.jdbc.PgConnection;
 
 /**
- * Opens connections to the source PostgreSQL server: normal ones for queries, COPY and the state
+ * Opens connections to a PostgreSQL server (the source, or a PostgreSQL destination): normal ones for queries, COPY and the state
  * store, and logical replication ones ({@code replication=database}) for slots and streaming.
  * Every failure to connect comes out as a classified {@link EtlException} without the password.
  */
-public final class SourceConnector {
+public final class PostgresConnector {
   public static final String SIDE = "source";
   public static final int CONNECT_TIMEOUT_SECONDS = 10;
   /** Covers a server that accepts TCP but never finishes the start-up handshake. */
@@ -33,11 +33,16 @@ public final class SourceConnector {
   private final String applicationName;
   private final PostgresErrors errors;
 
-  public SourceConnector(PostgresConnectionConfig config, String password, String applicationName) {
+  public PostgresConnector(PostgresConnectionConfig config, String password, String applicationName) {
+    this(SIDE, config, password, applicationName);
+  }
+
+  /** @param side {@code source} or {@code destination}: how error messages name the server */
+  public PostgresConnector(String side, PostgresConnectionConfig config, String password, String applicationName) {
     this.config = config;
     this.password = password;
     this.applicationName = applicationName;
-    this.errors = PostgresErrors.of(SIDE, config, password);
+    this.errors = PostgresErrors.of(side, config, password);
   }
 
   public PostgresConnectionConfig config() {
@@ -105,6 +110,6 @@ public final class SourceConnector {
 
   @Override
   public String toString() {
-    return "SourceConnector[" + config.user() + "@" + config.host() + ":" + config.port() + "/" + config.database() + "]";
+    return "PostgresConnector[" + config.user() + "@" + config.host() + ":" + config.port() + "/" + config.database() + "]";
   }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.jdbc.PgConnection;
 
-class SourceConnectorTest {
+class PostgresConnectorTest {
   private static final String WRONG_PASSWORD = "not-the-Secret-42";
 
   private static PostgresServer server;
@@ -65,8 +65,8 @@ class SourceConnectorTest {
     throw new IllegalStateException("pg_hba.conf reload did not take effect");
   }
 
-  private static SourceConnector connector(String database, String password) {
-    return new SourceConnector(config(database, "postgres", server.port()), password, "etl-test");
+  private static PostgresConnector connector(String database, String password) {
+    return new PostgresConnector(config(database, "postgres", server.port()), password, "etl-test");
   }
 
   private static PostgresConnectionConfig config(String database, String user, int port) {
@@ -106,7 +106,7 @@ class SourceConnectorTest {
 
   @Test
   void pgHbaRejectionIsFatalAuthFailureThatPointsAtPgHba() {
-    SourceConnector connector = new SourceConnector(config("postgres", "nohba", server.port()), "whatever", "etl-test");
+    PostgresConnector connector = new PostgresConnector(config("postgres", "nohba", server.port()), "whatever", "etl-test");
     EtlException e = assertThrows(EtlException.class, connector::open);
     assertFalse(e.isRetryable());
     assertEquals("source_auth_failed", e.category());
@@ -121,7 +121,7 @@ class SourceConnectorTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    SourceConnector connector = new SourceConnector(config("postgres", "postgres", closedPort), "pw", "etl-test");
+    PostgresConnector connector = new PostgresConnector(config("postgres", "postgres", closedPort), "pw", "etl-test");
     EtlException e = assertThrows(EtlException.class, connector::open);
     assertTrue(e.isRetryable());
     assertEquals("source_unreachable", e.category());
@@ -164,7 +164,7 @@ class SourceConnectorTest {
 
   @Test
   void sessionTerminatedByAnAdministratorIsRetryable() throws SQLException {
-    SourceConnector connector = connector("postgres", PostgresServer.PASSWORD);
+    PostgresConnector connector = connector("postgres", PostgresServer.PASSWORD);
     try (Connection c = connector.open()) {
       int pid = c.unwrap(PgConnection.class).getBackendPID();
       server.execute("SELECT pg_terminate_backend(" + pid + ")");

@@ -1,0 +1,191 @@
+package io.etl.core.destination;
+
+import io.etl.core.error.EtlException;
+import io.etl.core.event.BeginEvent;
+import io.etl.core.event.ChangeEvent;
+import io.etl.core.event.CommitEvent;
+import io.etl.core.event.DeleteEvent;
+import io.etl.core.event.Event;
+import io.etl.core.event.InsertEvent;
+import io.etl.core.event.Row;
+import io.etl.core.event.TruncateEvent;
+import io.etl.core.event.TxPosition;
+import io.etl.core.event.UpdateEvent;
+import io.etl.core.schema.ColumnSchema;
+import io.etl.core.schema.TableId;
+import io.etl.core.schema.TableSchema;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Keeps replicated tables in memory, for tests and demos. Rows of a table with a key are kept by
+ * key (so applying a change twice is harmless); rows of a table without one are kept as a list
+ * and matched on all columns. Replays at or before a stream's durable position are skipped,
+ * as the PostgreSQL destination does.
+ */
+public final class MemoryDestination implements Destination {
+  private final Map<TableId, MemoryTable> tables = new ConcurrentHashMap<>();
+  private final Map<String, TxPosition> positions = new ConcurrentHashMap<>();
+
+  /** One table's rows. */
+  private static final class MemoryTable {
+    final List<String> columns;
+    final int[] keyColumns;
+    final Map<List<String>, Row> byKey = new LinkedHashMap<>();
+    final List<Row> unkeyed = new ArrayList<>();
+
+    MemoryTable(TableSchema schema) {
+      columns = schema.columns().stream().map(ColumnSchema::name).toList();
+      keyColumns = keyIndexes(schema);
+    }
+
+    boolean keyed() {
+      return keyColumns.length > 0;
+    }
+
+    List<String> key(Row row) {
+      String[] key = new String[keyColumns.length];
+      for (int i = 0; i < key.length; i++) {
+        key[i] = row.get(keyColumns[i]);
+      }
+      return Arrays.asList(key);
+    }
+
+    synchronized void upsert(Row row) {
+      if (keyed()) {
+        byKey.put(key(row), row);
+      } else {
+        unkeyed.add(row);
+      }
+    }
+
+    synchronized void update(Row oldRow, Row newRow) {
+      Row previous = keyed() ? byKey.remove(key(oldRow == null ? newRow : oldRow)) : removeMatching(oldRow);
+      String[] merged = newRow.values().clone();
+      for (int i = 0; i < merged.length; i++) {
+        if (merged[i] == Row.UNCHANGED_TOAST) {
+          merged[i] = previous == null ? null : previous.get(i);
+        }
+      }
+      upsert(new Row(merged));
+    }
+
+    synchronized void delete(Row oldRow) {
+      if (keyed()) {
+        byKey.remove(key(oldRow));
+      } else {
+        removeMatching(oldRow);
+      }
+    }
+
+    private Row removeMatching(Row oldRow) {
+      if (oldRow == null) {
+        throw EtlException.fatal("destination_no_replica_identity",
+            "an UPDATE or DELETE arrived for a table without a primary key and without REPLICA IDENTITY FULL.",
+            "run ALTER TABLE … REPLICA IDENTITY FULL on the source table.", null);
+      }
+      for (int i = 0; i < unkeyed.size(); i++) {
+        if (unkeyed.get(i).equals(oldRow)) {
+          return unkeyed.remove(i);
+        }
+      }
+      return null;
+    }
+
+    synchronized void truncate() {
+      byKey.clear();
+      unkeyed.clear();
+    }
+
+    synchronized List<Row> rows() {
+      List<Row> rows = new ArrayList<>(byKey.values());
+      rows.addAll(unkeyed);
+      return rows;
+    }
+  }
+
+  private static int[] keyIndexes(TableSchema schema) {
+    List<ColumnSchema> columns = schema.columns();
+    return java.util.stream.IntStream.range(0, columns.size()).filter(i -> columns.get(i).primaryKey()).toArray();
+  }
+
+  @Override
+  public void verify() {}
+
+  @Override
+  public void prepareTable(TableSchema schema) {
+    tables.computeIfAbsent(schema.id(), id -> new MemoryTable(schema));
+  }
+
+  @Override
+  public void truncateTable(TableSchema schema) {
+    table(schema).truncate();
+  }
+
+  @Override
+  public void writeTableRows(TableSchema schema, List<Row> rows) {
+    MemoryTable table = table(schema);
+    for (Row row : rows) {
+      table.upsert(row);
+    }
+  }
+
+  @Override
+  public synchronized void writeEvents(String streamId, List<Event> events) {
+    TxPosition applied = positions.getOrDefault(streamId, TxPosition.NONE);
+    TxPosition last = applied;
+    for (Event event : events) {
+      TxPosition position = event instanceof ChangeEvent change ? change.position()
+          : event instanceof CommitEvent commit ? commit.position() : null;
+      if (position == null || !position.isAfter(applied)) {
+        continue;
+      }
+      last = position;
+      if (event instanceof InsertEvent insert) {
+        table(insert.table()).upsert(insert.newRow());
+      } else if (event instanceof UpdateEvent update) {
+        table(update.table()).update(update.oldRow(), update.newRow());
+      } else if (event instanceof DeleteEvent delete) {
+        table(delete.table()).delete(delete.oldRow());
+      } else if (event instanceof TruncateEvent truncate) {
+        truncate.tables().forEach(t -> table(t).truncate());
+      } else if (!(event instanceof BeginEvent)) {
+        // commits only move the position
+      }
+    }
+    positions.put(streamId, last);
+  }
+
+  @Override
+  public Optional<TxPosition> durablePosition(String streamId) {
+    return Optional.ofNullable(positions.get(streamId));
+  }
+
+  private MemoryTable table(TableSchema schema) {
+    return tables.computeIfAbsent(schema.id(), id -> new MemoryTable(schema));
+  }
+
+  /** The rows of a table, keyed rows first in insertion order. */
+  public List<Row> rows(TableId id) {
+    MemoryTable table = tables.get(id);
+    return table == null ? List.of() : table.rows();
+  }
+
+  public long rowCount(TableId id) {
+    return rows(id).size();
+  }
+
+  public Set<TableId> tables() {
+    return new TreeSet<>(tables.keySet());
+  }
+
+  @Override
+  public void close() {}
+}

@@ -1,0 +1,235 @@
+package io.etl.destinations.postgres;
+
+import io.etl.core.error.EtlException;
+import io.etl.core.event.DeleteEvent;
+import io.etl.core.event.InsertEvent;
+import io.etl.core.event.Row;
+import io.etl.core.event.TruncateEvent;
+import io.etl.core.event.UpdateEvent;
+import io.etl.core.schema.ColumnSchema;
+import io.etl.core.schema.TableId;
+import io.etl.core.schema.TableSchema;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Applies changes inside one open destination transaction. Consecutive changes of the same
+ * shape (table, kind, columns) share one prepared statement and go as one JDBC batch; a change
+ * of another shape first sends the pending batch, so source order is kept.
+ *
+ * <p>Values travel as untyped text and the server casts them to the destination column's type.
+ * Rows are found by the destination table's primary key; a table without one is matched on all
+ * old values (which needs REPLICA IDENTITY FULL on the source), one row at a time.
+ */
+final class ChangeApplier implements AutoCloseable {
+  private final Connection connection;
+  private final Function<TableId, DestinationTable> tables;
+  private final Map<TableSchema, int[]> columnMaps = new IdentityHashMap<>();
+  private final Map<TableSchema, Map<String, PreparedStatement>> statements = new IdentityHashMap<>();
+  private PreparedStatement pending;
+
+  ChangeApplier(Connection connection, Function<TableId, DestinationTable> tables) {
+    this.connection = connection;
+    this.tables = tables;
+  }
+
+  void insert(InsertEvent insert) throws SQLException {
+    TableSchema relation = insert.table();
+    DestinationTable table = tables.apply(relation.id());
+    columnMap(relation, table);
+    PreparedStatement ps = statement(relation, "I", () -> insertSql(relation, table));
+    Row row = insert.newRow();
+    for (int i = 0; i < row.size(); i++) {
+      ps.setObject(i + 1, row.get(i), Types.OTHER);
+    }
+    ps.addBatch();
+  }
+
+  void update(UpdateEvent update) throws SQLException {
+    TableSchema relation = update.table();
+    DestinationTable table = tables.apply(relation.id());
+    int[] map = columnMap(relation, table);
+    Row newRow = update.newRow();
+    BitSet changed = new BitSet(newRow.size());
+    for (int i = 0; i < newRow.size(); i++) {
+      if (!newRow.isUnchangedToast(i)) {
+        changed.set(i);
+      }
+    }
+    Row identity = update.oldRow() != null ? update.oldRow() : newRow;
+    if (!table.hasKey()) {
+      requireFullOldRow(update.oldRow(), update.oldIsKeyOnly(), relation.id(), "UPDATE");
+    }
+    PreparedStatement ps = statement(relation, "U" + changed, () -> updateSql(relation, table, changed));
+    int p = 1;
+    for (int i = changed.nextSetBit(0); i >= 0; i = changed.nextSetBit(i + 1)) {
+      ps.setObject(p++, newRow.get(i), Types.OTHER);
+    }
+    bindIdentity(ps, p, relation, table, map, identity);
+    ps.addBatch();
+  }
+
+  void delete(DeleteEvent delete) throws SQLException {
+    TableSchema relation = delete.table();
+    DestinationTable table = tables.apply(relation.id());
+    int[] map = columnMap(relation, table);
+    if (!table.hasKey()) {
+      requireFullOldRow(delete.oldRow(), delete.oldIsKeyOnly(), relation.id(), "DELETE");
+    }
+    PreparedStatement ps = statement(relation, "D", () -> deleteSql(relation, table));
+    bindIdentity(ps, 1, relation, table, map, delete.oldRow());
+    ps.addBatch();
+  }
+
+  void truncate(TruncateEvent truncate) throws SQLException {
+    flush();
+    String names = truncate.tables().stream().map(t -> t.id().quoted()).collect(Collectors.joining(", "));
+    try (Statement s = connection.createStatement()) {
+      s.execute("TRUNCATE " + names);
+    }
+  }
+
+  /** Sends the pending batch. */
+  void flush() throws SQLException {
+    if (pending != null) {
+      pending.executeBatch();
+      pending = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Map<String, PreparedStatement> byShape : statements.values()) {
+      for (PreparedStatement ps : byShape.values()) {
+        try {
+          ps.close();
+        } catch (SQLException ignored) {
+          // closing with the transaction
+        }
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface SqlText {
+    String get();
+  }
+
+  /** The statement for a relation (by identity: one per Relation message) and a change shape. */
+  private PreparedStatement statement(TableSchema relation, String shape, SqlText sql) throws SQLException {
+    Map<String, PreparedStatement> byShape = statements.computeIfAbsent(relation, r -> new HashMap<>());
+    PreparedStatement ps = byShape.get(shape);
+    if (ps == null) {
+      ps = connection.prepareStatement(sql.get());
+      byShape.put(shape, ps);
+    }
+    if (pending != ps) {
+      flush();
+      pending = ps;
+    }
+    return ps;
+  }
+
+  /** For each relation column, its position in the destination table; fails on a missing column. */
+  private int[] columnMap(TableSchema relation, DestinationTable table) {
+    return columnMaps.computeIfAbsent(relation, r -> {
+      int[] map = new int[r.columnCount()];
+      for (int i = 0; i < map.length; i++) {
+        String name = r.columns().get(i).name();
+        if (!table.hasColumn(name)) {
+          throw EtlException.fatal("destination_schema_mismatch",
+              "column " + TableId.quoteIdentifier(name) + " of " + r.id().quoted()
+                  + " does not exist in the destination table.",
+              "add the column to the destination table (or retry the table to copy it again).", null);
+        }
+        map[i] = table.positions().get(name);
+      }
+      return map;
+    });
+  }
+
+  private static String insertSql(TableSchema relation, DestinationTable table) {
+    List<String> names = relation.columns().stream().map(ColumnSchema::name).toList();
+    String columns = names.stream().map(TableId::quoteIdentifier).collect(Collectors.joining(", "));
+    String values = names.stream().map(n -> "?").collect(Collectors.joining(", "));
+    StringBuilder sql = new StringBuilder("INSERT INTO ").append(table.id().quoted())
+        .append(" (").append(columns).append(") VALUES (").append(values).append(")");
+    if (table.hasKey()) {
+      List<String> updates = new ArrayList<>();
+      for (String name : names) {
+        if (!table.keyColumns().contains(name)) {
+          String q = TableId.quoteIdentifier(name);
+          updates.add(q + " = EXCLUDED." + q);
+        }
+      }
+      sql.append(" ON CONFLICT (")
+          .append(table.keyColumns().stream().map(TableId::quoteIdentifier).collect(Collectors.joining(", ")))
+          .append(updates.isEmpty() ? ") DO NOTHING" : ") DO UPDATE SET " + String.join(", ", updates));
+    }
+    return sql.toString();
+  }
+
+  private static String updateSql(TableSchema relation, DestinationTable table, BitSet changed) {
+    List<String> sets = new ArrayList<>();
+    for (int i = changed.nextSetBit(0); i >= 0; i = changed.nextSetBit(i + 1)) {
+      sets.add(TableId.quoteIdentifier(relation.columns().get(i).name()) + " = ?");
+    }
+    if (sets.isEmpty()) {
+      // every non-key value was an unchanged TOAST value: touch nothing
+      String first = TableId.quoteIdentifier(table.columns().get(0));
+      sets.add(first + " = " + first);
+    }
+    return "UPDATE " + table.id().quoted() + " SET " + String.join(", ", sets) + " WHERE " + identityCondition(relation, table);
+  }
+
+  private static String deleteSql(TableSchema relation, DestinationTable table) {
+    return "DELETE FROM " + table.id().quoted() + " WHERE " + identityCondition(relation, table);
+  }
+
+  /** The primary key, or, for a table without one, exactly one row equal to the old values. */
+  private static String identityCondition(TableSchema relation, DestinationTable table) {
+    if (table.hasKey()) {
+      return table.keyColumns().stream().map(k -> TableId.quoteIdentifier(k) + " = ?").collect(Collectors.joining(" AND "));
+    }
+    String all = relation.columns().stream()
+        .map(c -> TableId.quoteIdentifier(c.name()) + " IS NOT DISTINCT FROM ?")
+        .collect(Collectors.joining(" AND "));
+    return "ctid = (SELECT ctid FROM " + table.id().quoted() + " WHERE " + all + " LIMIT 1)";
+  }
+
+  private static void bindIdentity(PreparedStatement ps, int first, TableSchema relation, DestinationTable table,
+      int[] map, Row identity) throws SQLException {
+    int p = first;
+    if (table.hasKey()) {
+      for (String key : table.keyColumns()) {
+        int relationIndex = relation.indexOf(key);
+        ps.setObject(p++, relationIndex < 0 ? null : identity.get(relationIndex), Types.OTHER);
+      }
+    } else {
+      for (int i = 0; i < map.length; i++) {
+        ps.setObject(p++, identity.get(i), Types.OTHER);
+      }
+    }
+  }
+
+  private static void requireFullOldRow(Row oldRow, boolean keyOnly, TableId id, String what) {
+    if (oldRow == null || keyOnly) {
+      throw EtlException.fatal("destination_no_replica_identity",
+          "an " + what + " of " + id.quoted() + " cannot be applied: the table has no primary key and the source"
+              + " does not send whole old rows.",
+          "run ALTER TABLE " + id.quoted() + " REPLICA IDENTITY FULL on the source (or add a primary key), then retry the table.",
+          null);
+    }
+  }
+}

@@ -1,0 +1,234 @@
+package io.etl.destinations.postgres;
+
+import io.etl.core.config.PostgresConnectionConfig;
+import io.etl.core.copy.CopyText;
+import io.etl.core.destination.Destination;
+import io.etl.core.error.EtlException;
+import io.etl.core.event.ChangeEvent;
+import io.etl.core.event.CommitEvent;
+import io.etl.core.event.DeleteEvent;
+import io.etl.core.event.Event;
+import io.etl.core.event.InsertEvent;
+import io.etl.core.event.Row;
+import io.etl.core.event.TruncateEvent;
+import io.etl.core.event.TxPosition;
+import io.etl.core.event.UpdateEvent;
+import io.etl.core.schema.ColumnSchema;
+import io.etl.core.schema.TableId;
+import io.etl.core.schema.TableSchema;
+import io.etl.core.source.PostgresConnector;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.stream.Collectors;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/**
+ * Replicates into a PostgreSQL database, exactly once.
+ *
+ * <ul>
+ *   <li>Tables are created like their source (see {@link TableDefinition}); copies arrive with
+ *       {@code COPY FROM STDIN}.
+ *   <li>Each CDC batch is one destination transaction that also records, in {@code
+ *       etl.applied_positions}, the last source position it applied for its stream; a replay
+ *       skips every change at or before it.
+ *   <li>Tables without a primary key: inserts append; UPDATE and DELETE need REPLICA IDENTITY FULL
+ *       on the source and change exactly one row equal to the old values; without it they fail
+ *       with a message naming the fix.
+ * </ul>
+ */
+public final class PostgresDestination implements Destination {
+  private static final String SIDE = "destination";
+  private final PostgresConnector connector;
+  private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+  private final Map<TableId, DestinationTable> tables = new ConcurrentHashMap<>();
+
+  public PostgresDestination(PostgresConnectionConfig config, String password) {
+    this.connector = new PostgresConnector(SIDE, config, password, "etl-destination");
+  }
+
+  @Override
+  public void verify() {
+    withConnection(c -> {
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT has_database_privilege(current_user, current_database(), 'CREATE')")) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          throw EtlException.fatal("destination_permission_denied",
+              "the destination role " + connector.config().user() + " may not create schemas in database "
+                  + connector.config().database() + ".",
+              "GRANT CREATE ON DATABASE " + TableId.quoteIdentifier(connector.config().database()) + " TO "
+                  + TableId.quoteIdentifier(connector.config().user()) + ";", null);
+        }
+      }
+      AppliedPositions.createTable(c);
+      return null;
+    });
+  }
+
+  @Override
+  public void prepareTable(TableSchema schema) {
+    withConnection(c -> {
+      try (Statement s = c.createStatement()) {
+        for (String sql : TableDefinition.createStatements(schema)) {
+          s.execute(sql);
+        }
+      }
+      tables.put(schema.id(), DestinationTable.read(c, schema.id()));
+      return null;
+    });
+  }
+
+  @Override
+  public void truncateTable(TableSchema schema) {
+    withConnection(c -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("TRUNCATE " + schema.id().quoted());
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void writeTableRows(TableSchema schema, List<Row> rows) {
+    String columns = schema.columns().stream().map(ColumnSchema::name).map(TableId::quoteIdentifier)
+        .collect(Collectors.joining(", "));
+    String sql = "COPY " + schema.id().quoted() + " (" + columns + ") FROM STDIN";
+    withConnection(c -> {
+      CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+      try {
+        StringBuilder text = new StringBuilder(64 * 1024);
+        for (Row row : rows) {
+          CopyText.appendRow(text, row.values());
+          if (text.length() >= 60 * 1024) {
+            send(copy, text);
+          }
+        }
+        send(copy, text);
+        copy.endCopy();
+      } finally {
+        if (copy.isActive()) {
+          copy.cancelCopy();
+        }
+      }
+      return null;
+    });
+  }
+
+  private static void send(CopyIn copy, StringBuilder text) throws SQLException {
+    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    copy.writeToCopy(bytes, 0, bytes.length);
+    text.setLength(0);
+  }
+
+  @Override
+  public void writeEvents(String streamId, List<Event> events) {
+    withConnection(c -> {
+      c.setAutoCommit(false);
+      try (ChangeApplier applier = new ChangeApplier(c, this::table)) {
+        TxPosition applied = AppliedPositions.readForUpdate(c, streamId).orElse(TxPosition.NONE);
+        TxPosition last = applied;
+        for (Event event : events) {
+          TxPosition position = event instanceof ChangeEvent change ? change.position()
+              : event instanceof CommitEvent commit ? commit.position() : null;
+          if (position == null || !position.isAfter(applied)) {
+            continue;
+          }
+          last = position;
+          if (event instanceof InsertEvent insert) {
+            applier.insert(insert);
+          } else if (event instanceof UpdateEvent update) {
+            applier.update(update);
+          } else if (event instanceof DeleteEvent delete) {
+            applier.delete(delete);
+          } else if (event instanceof TruncateEvent truncate) {
+            applier.truncate(truncate);
+          }
+        }
+        applier.flush();
+        if (last.isAfter(applied)) {
+          AppliedPositions.write(c, streamId, last);
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<TxPosition> durablePosition(String streamId) {
+    return withConnection(c -> AppliedPositions.read(c, streamId));
+  }
+
+  private DestinationTable table(TableId id) {
+    return tables.computeIfAbsent(id, key -> withConnection(c -> DestinationTable.read(c, key)));
+  }
+
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} on a pooled connection; a connection that failed is closed, not returned.
+   * Failures come out classified (retryable or fatal) without the password.
+   */
+  private <T> T withConnection(SqlWork<T> work) {
+    Connection c = idle.pollFirst();
+    if (c == null) {
+      c = connector.open();
+    }
+    boolean healthy = false;
+    try {
+      T result = work.run(c);
+      healthy = true;
+      return result;
+    } catch (SQLException e) {
+      throw connector.errors().classify(e);
+    } finally {
+      if (healthy) {
+        idle.offerFirst(c);
+      } else {
+        closeQuietly(c);
+      }
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // the connection is dropped after this anyway
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // already broken
+    }
+  }
+
+  @Override
+  public void close() {
+    Connection c;
+    while ((c = idle.pollFirst()) != null) {
+      closeQuietly(c);
+    }
+  }
+}
