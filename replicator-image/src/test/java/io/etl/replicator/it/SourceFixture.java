@@ -35,7 +35,7 @@ final class SourceFixture {
             + "  E'tab\\there\\nnewline \\\\ backslash \"quote\" ''single''', 'varchar', 'ab', '\\x00ff10',"
             + "  'infinity', '24:00:00', '23:59:59.999999+14', 'infinity', '-infinity', '-178000000 years',"
             + "  'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{\"a\": [1, 2, null]}', '{\"k\": \"v\", \"n\": 1.5}', 'happy', 7,"
-            + "  '192.168.0.1/24', '{1,NULL,3}', '{\"a,b\",\"\",NULL,\"x\\\\\"y\"}', '{NaN,1.5,-2}', '{sad,happy}',"
+            + "  '192.168.0.1/24', '{1,NULL,3}', '{\"a,b\",\"\",NULL,\"x\\\"y\"}', '{NaN,1.5,-2}', '{sad,happy}',"
             + "  '{\"2024-01-01 00:00:00+00\",infinity}', '{t,f,NULL}', '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}'),"
             + " (2, -32768, -2147483648, -9223372036854775808, '-0.000000000000000001', -0.5, '-Infinity', '-Infinity',"
             + "  false, '', '', '', '', '-infinity', '00:00:00', '00:00:00-12', '-infinity', 'infinity',"
