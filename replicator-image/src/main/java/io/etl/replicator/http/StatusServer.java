@@ -156,6 +156,9 @@ public final class StatusServer implements AutoCloseable {
     if (phase == PipelinePhase.STOPPING || phase == PipelinePhase.STOPPED) {
       return phaseName;
     }
+    if (phase == PipelinePhase.RETRYING) {
+      return phaseName + " (" + status.retries() + " retries so far): " + error.reason();
+    }
     return phaseName + ": " + error.reason() + " (retrying; " + status.retries() + " retries so far)";
   }
 

@@ -93,7 +93,7 @@ class StatusServerTest {
     HttpResponse<String> notReady = get("/readyz");
     assertEquals(503, notReady.statusCode());
     assertEquals(
-        "not ready: retrying: cannot connect to source localhost:5432 (connection refused). (retrying; 3 retries so far)\n",
+        "not ready: retrying (3 retries so far): cannot connect to source localhost:5432 (connection refused).\n",
         notReady.body());
 
     status.set(STREAMING);
