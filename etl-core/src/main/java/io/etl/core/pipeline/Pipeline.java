@@ -301,7 +301,9 @@ public final class Pipeline implements AutoCloseable {
     if (current == PipelinePhase.COPYING && allStreaming) {
       current = PipelinePhase.STREAMING;
     }
-    boolean ready = progress.streaming() && (current == PipelinePhase.COPYING || current == PipelinePhase.STREAMING);
+    // ready once every table streams; an errored table does not hold the others back (it shows in
+    // /status and etl_tables{state="errored"})
+    boolean ready = progress.streaming() && current == PipelinePhase.STREAMING;
     return new PipelineStatus(
         config.pipeline().id(),
         current,

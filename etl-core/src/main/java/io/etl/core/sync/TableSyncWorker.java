@@ -81,6 +81,7 @@ public final class TableSyncWorker {
     } catch (EtlException e) {
       if (!e.isRetryable()) {
         log.error("table {} errored: {}", tables.name(oid), e.getMessage());
+        metrics.error("fatal", e.category());
         tables.errored(oid, e.reason(), e.solution());
         return;
       }
@@ -165,7 +166,7 @@ public final class TableSyncWorker {
         Event event = reader.poll();
         if (event == null) {
           if (!batch.isEmpty() && batch.isDue()) {
-            destination.writeEvents(streamId(oid), batch.drain());
+            write(batch);
           }
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
           continue;
@@ -179,13 +180,20 @@ public final class TableSyncWorker {
         }
         filter.accept(event, batch);
         if (batch.isFull()) {
-          destination.writeEvents(streamId(oid), batch.drain());
+          write(batch);
         }
       }
       if (!batch.isEmpty()) {
-        destination.writeEvents(streamId(oid), batch.drain());
+        write(batch);
       }
     }
+  }
+
+  private void write(EventBatch batch) {
+    int changes = batch.changes();
+    long bytes = batch.bytes();
+    destination.writeEvents(streamId(oid), batch.drain());
+    metrics.batchApplied(changes, bytes);
   }
 
   private static void closeQuietly(PGConnection connection) {

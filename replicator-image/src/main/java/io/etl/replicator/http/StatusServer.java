@@ -147,6 +147,11 @@ public final class StatusServer implements AutoCloseable {
     PipelinePhase phase = status.phase() == null ? PipelinePhase.STARTING : status.phase();
     String phaseName = phase.name().toLowerCase(Locale.ROOT);
     PipelineStatus.ErrorInfo error = status.lastError();
+    if (error == null && phase == PipelinePhase.COPYING) {
+      long streaming = status.tables().stream()
+          .filter(t -> t.state().equals("ready") || t.state().equals("sync_done")).count();
+      return phaseName + " (" + streaming + " of " + status.tables().size() + " tables streaming)";
+    }
     if (error == null) {
       return phaseName;
     }

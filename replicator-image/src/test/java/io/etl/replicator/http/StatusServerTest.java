@@ -153,4 +153,13 @@ class StatusServerTest {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(405, post.statusCode());
   }
+
+  @Test
+  void readyzDuringACopySaysHowManyTablesStream() {
+    PipelineStatus copying = new PipelineStatus("p", PipelinePhase.COPYING, false, null, null, 0L, 0, List.of(
+        new PipelineStatus.TableStatus("public.a", 1, "ready", 10, null, null),
+        new PipelineStatus.TableStatus("public.b", 2, "data_sync", 5, null, null),
+        new PipelineStatus.TableStatus("public.c", 3, "init", 0, null, null)), null, 0, Instant.now());
+    assertEquals("copying (1 of 3 tables streaming)", StatusServer.notReadyReason(copying));
+  }
 }
