@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# Builds target/base-image.tar, a minimal base image for Jib in `docker save` format, from the
-# local JDK 17 when no registry (eclipse-temurin:17-jre) is reachable:
+# Builds a minimal base image for Jib in `docker save` format from the local JDK 17, for machines
+# where no registry (eclipse-temurin:17-jre) is reachable:
 #   - a jlink runtime with the modules the replicator needs at /opt/java/openjdk
 #   - the shared libraries `ldd` says that runtime needs (and the dynamic loader)
 #   - /etc/passwd and /etc/group with the non-root user 65532, a world-writable /tmp
-# Then:  ./mvnw -pl replicator-image -am package -Pjib -DskipTests \
-#          -Djib.from.image=tar://$(pwd)/replicator-image/target/base-image.tar
+# Usage: build-base-image.sh [output tarball (default target/base-image.tar)]
+# The result is cached per JDK in ${XDG_CACHE_HOME:-~/.cache}/etl/, so a machine builds it once.
+# The module's test build runs this itself; for the image users run, see README.md (-Pjib).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
-out="$here/target/base-image"
-tarball="$here/target/base-image.tar"
+tarball="${1:-$here/target/base-image.tar}"
+out="$(dirname "$tarball")/base-image"
 java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
+java_version="$("$java_home/bin/java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.runtime.version/ {print $2}')"
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/etl/base-image-$java_version.tar"
+mkdir -p "$(dirname "$tarball")"
+if [ -s "$cache" ]; then
+  cp "$cache" "$tarball"
+  echo "etl: base image $tarball from the cache $cache"
+  exit 0
+fi
 modules="java.base,java.sql,java.naming,java.management,jdk.unsupported,java.net.http,jdk.httpserver,java.xml,java.logging,jdk.crypto.ec,java.security.jgss,jdk.management"
 
 command -v "$java_home/bin/jlink" >/dev/null || { echo "etl: no jlink in $java_home. Fix: set JAVA_HOME to a full JDK 17." >&2; exit 1; }
@@ -85,4 +94,5 @@ JSON
 
 # named entries only: Jib refuses a "./" entry in the outer archive
 tar --mtime='@0' --owner=0 --group=0 --numeric-owner -C "$out/image" -cf "$tarball" manifest.json "$config_sha.json" layer/layer.tar
-echo "wrote $tarball ($(du -h "$tarball" | cut -f1)): jlink runtime of $java_home with $modules"
+mkdir -p "$(dirname "$cache")" && cp "$tarball" "$cache.tmp" && mv "$cache.tmp" "$cache"
+echo "etl: wrote $tarball ($(du -h "$tarball" | cut -f1)): jlink runtime of $java_home with $modules"
