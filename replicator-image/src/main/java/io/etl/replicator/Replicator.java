@@ -1,10 +1,10 @@
 package io.etl.replicator;
 
 import io.etl.core.config.PipelineConfig;
-import io.etl.core.config.RetryConfig;
 import io.etl.core.destination.Destination;
 import io.etl.core.error.EtlException;
 import io.etl.core.metrics.EtlMetrics;
+import io.etl.core.pipeline.Backoff;
 import io.etl.core.pipeline.Pipeline;
 import io.etl.core.pipeline.PipelinePhase;
 import io.etl.core.pipeline.PipelineStatus;
@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,6 +98,7 @@ public final class Replicator {
   }
 
   private Destination createDestination(EtlMetrics metrics) throws InterruptedException {
+    Backoff backoff = new Backoff(config.retry());
     for (int attempt = 1; ; attempt++) {
       try {
         return DestinationFactory.create(config.destination(), env);
@@ -109,20 +109,13 @@ public final class Replicator {
         metrics.error("retryable", e.category());
         metrics.retry(e.category());
         startingStatus = startingStatus(e, attempt);
-        long delayMs = backoffMs(config.retry(), attempt);
+        long delayMs = backoff.nextDelayMs();
         log.warn("destination not available yet: {} Retrying in {} ms.", e.reason(), delayMs);
         if (stopRequested.await(delayMs, TimeUnit.MILLISECONDS)) {
           return null;
         }
       }
     }
-  }
-
-  /** Exponential, capped, with jitter over the upper half so restarts do not move in lockstep. */
-  static long backoffMs(RetryConfig retry, int attempt) {
-    double exponential = retry.initialBackoffMs() * Math.pow(retry.multiplier(), Math.min(attempt - 1, 60));
-    long capped = (long) Math.min(exponential, retry.maxBackoffMs());
-    return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
   }
 
   private PipelineStatus startingStatus(EtlException lastError, long retries) {

@@ -1,26 +1,15 @@
 package io.etl.replicator;
 
+import static io.etl.replicator.InProcessReplicator.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.etl.core.testing.PostgresServer;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MetricsScrapeTest {
   private static final String PASSWORD_ENV = "ETL_TEST_PASSWORD";
-  private static final HttpClient http = HttpClient.newHttpClient();
   private static PostgresServer source;
   private static PostgresServer destination;
 
@@ -85,16 +73,9 @@ class MetricsScrapeTest {
           port: 0
           bindAddress: 127.0.0.1
         """.formatted(source.port(), PASSWORD_ENV, destination.port(), PASSWORD_ENV));
-    CompletableFuture<Replicator> started = new CompletableFuture<>();
-    AtomicInteger code = new AtomicInteger(-1);
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Thread main = new Thread(() -> code.set(Main.run(new String[] {config.toString()}, Map.of(PASSWORD_ENV, PostgresServer.PASSWORD),
-        new ByteArrayOutputStream(), new PrintStream(err, true, StandardCharsets.UTF_8), (r, b) -> started.complete(r))));
-    main.start();
-    Replicator replicator = started.get(60, TimeUnit.SECONDS);
     Map<String, Double> metrics;
-    try {
-      await(() -> ready(replicator), "ready after the copy");
+    try (InProcessReplicator replicator = InProcessReplicator.start(config, Map.of(PASSWORD_ENV, PostgresServer.PASSWORD))) {
+      await(replicator::ready, "ready after the copy");
       for (int tx = 0; tx < 5; tx++) {
         source.execute("INSERT INTO a SELECT g, 'new' FROM generate_series(" + (1001 + tx * 100) + ", " + (1000 + (tx + 1) * 100) + ") g");
       }
@@ -104,16 +85,13 @@ class MetricsScrapeTest {
       // drop the replication connection: a retryable fault the pipeline must recover from
       source.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'etl_metrics_apply'");
       await(() -> scrape(replicator).getOrDefault("etl_retries_total", 0.0) >= 1, "a retry counted");
-      await(() -> ready(replicator), "ready again");
+      await(replicator::ready, "ready again");
       source.execute("DELETE FROM a WHERE id > 1400");
       await(() -> destination.queryOne("postgres", "SELECT count(*) FROM a").equals("1400"), "the delete applied");
       await(() -> scrape(replicator).getOrDefault("etl_replication_lag_bytes", -1.0) >= 0, "the lag measured");
       metrics = scrape(replicator);
-    } finally {
-      replicator.stop();
-      main.join(TimeUnit.SECONDS.toMillis(60));
+      assertEquals(0, replicator.stop(), replicator.err());
     }
-    assertEquals(0, code.get(), err.toString(StandardCharsets.UTF_8));
 
     assertEquals(1000.0, metrics.get("etl_rows_copied_total{table=\"public.a\"}"), metrics.toString());
     assertEquals(10.0, metrics.get("etl_rows_copied_total{table=\"public.b\"}"), metrics.toString());
@@ -134,17 +112,12 @@ class MetricsScrapeTest {
     assertTrue(metrics.get("etl_retries_total") >= 1, metrics.toString());
   }
 
-  private static boolean ready(Replicator replicator) {
-    int port = replicator.httpPort();
-    return port > 0 && get(port, "/readyz").statusCode() == 200;
-  }
-
   /**
    * Parses Prometheus text exposition into {@code name{labels} -> value}, with the label set
    * sorted the way Micrometer writes it; series with labels are also summed under the bare name.
    */
-  static Map<String, Double> scrape(Replicator replicator) {
-    HttpResponse<String> response = get(replicator.httpPort(), "/metrics");
+  static Map<String, Double> scrape(InProcessReplicator replicator) {
+    HttpResponse<String> response = replicator.get("/metrics");
     assertEquals(200, response.statusCode());
     assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
     Map<String, Double> series = new HashMap<>();
@@ -162,26 +135,5 @@ class MetricsScrapeTest {
       }
     }
     return series;
-  }
-
-  private static HttpResponse<String> get(int port, String path) {
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    for (int i = 0; i < 1200; i++) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    fail("not reached within 60 s: " + what);
   }
 }

@@ -1,5 +1,6 @@
 package io.etl.replicator;
 
+import static io.etl.replicator.InProcessReplicator.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,17 +12,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StartupFaultsTest {
   private static final String PASSWORD_ENV = "ETL_TEST_PASSWORD";
-  private static final HttpClient http = HttpClient.newHttpClient();
   private static PostgresServer logical;
   private static PostgresServer replica;
 
@@ -118,31 +112,14 @@ class StartupFaultsTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    Path file = config(closedPort, "pub");
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    CompletableFuture<Replicator> started = new CompletableFuture<>();
-    AtomicInteger code = new AtomicInteger(-1);
-    Thread main = new Thread(() -> code.set(Main.run(new String[] {file.toString()}, Map.of(PASSWORD_ENV, PostgresServer.PASSWORD),
-        new ByteArrayOutputStream(), new PrintStream(err, true, StandardCharsets.UTF_8), (r, b) -> started.complete(r))));
-    main.start();
-    Replicator replicator = started.get(60, TimeUnit.SECONDS);
-    JsonNode status = null;
-    HttpResponse<String> readyz = null;
-    try {
-      for (int i = 0; i < 600; i++) {
-        int port = replicator.httpPort();
-        if (port > 0) {
-          readyz = get(port, "/readyz");
-          status = new ObjectMapper().readTree(get(port, "/status").body());
-          if (status.path("retries").asLong() >= 3) {
-            break;
-          }
-        }
-        Thread.sleep(50);
-      }
-    } finally {
-      replicator.stop();
-      main.join(TimeUnit.SECONDS.toMillis(30));
+    JsonNode status;
+    HttpResponse<String> readyz;
+    try (InProcessReplicator replicator = InProcessReplicator.start(config(closedPort, "pub"),
+        Map.of(PASSWORD_ENV, PostgresServer.PASSWORD))) {
+      await(() -> replicator.serving() && retries(replicator) >= 3, "three retries");
+      readyz = replicator.get("/readyz");
+      status = new ObjectMapper().readTree(replicator.get("/status").body());
+      assertEquals(0, replicator.stop(), replicator.err());
     }
     assertEquals(503, readyz.statusCode());
     String unreachable = "Cannot reach the source PostgreSQL server at localhost:" + closedPort + " (connection refused).";
@@ -155,10 +132,13 @@ class StartupFaultsTest {
     assertEquals("source_unreachable", error.path("category").asText(), error.toString());
     assertEquals(unreachable, error.path("reason").asText(), error.toString());
     assertTrue(error.path("solution").asText().contains("Check source.host and source.port"), error.toString());
-    assertEquals(0, code.get(), err.toString(StandardCharsets.UTF_8));
   }
 
-  private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+  private static long retries(InProcessReplicator replicator) {
+    try {
+      return new ObjectMapper().readTree(replicator.get("/status").body()).path("retries").asLong();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

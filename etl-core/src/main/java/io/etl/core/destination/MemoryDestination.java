@@ -1,9 +1,7 @@
 package io.etl.core.destination;
 
 import io.etl.core.error.EtlException;
-import io.etl.core.event.BeginEvent;
 import io.etl.core.event.ChangeEvent;
-import io.etl.core.event.CommitEvent;
 import io.etl.core.event.DeleteEvent;
 import io.etl.core.event.Event;
 import io.etl.core.event.InsertEvent;
@@ -139,15 +137,8 @@ public final class MemoryDestination implements Destination {
 
   @Override
   public synchronized void writeEvents(String streamId, List<Event> events) {
-    TxPosition applied = positions.getOrDefault(streamId, TxPosition.NONE);
-    TxPosition last = applied;
-    for (Event event : events) {
-      TxPosition position = event instanceof ChangeEvent change ? change.position()
-          : event instanceof CommitEvent commit ? commit.position() : null;
-      if (position == null || !position.isAfter(applied)) {
-        continue;
-      }
-      last = position;
+    Unapplied unapplied = Unapplied.after(positions.getOrDefault(streamId, TxPosition.NONE), events);
+    for (ChangeEvent event : unapplied.changes()) {
       if (event instanceof InsertEvent insert) {
         table(insert.table()).upsert(insert.newRow());
       } else if (event instanceof UpdateEvent update) {
@@ -156,11 +147,9 @@ public final class MemoryDestination implements Destination {
         table(delete.table()).delete(delete.oldRow());
       } else if (event instanceof TruncateEvent truncate) {
         truncate.tables().forEach(t -> table(t).truncate());
-      } else if (!(event instanceof BeginEvent)) {
-        // commits only move the position
       }
     }
-    positions.put(streamId, last);
+    positions.put(streamId, unapplied.last());
   }
 
   @Override

@@ -3,9 +3,9 @@ package io.etl.destinations.postgres;
 import io.etl.core.config.PostgresConnectionConfig;
 import io.etl.core.copy.CopyText;
 import io.etl.core.destination.Destination;
+import io.etl.core.destination.Unapplied;
 import io.etl.core.error.EtlException;
 import io.etl.core.event.ChangeEvent;
-import io.etl.core.event.CommitEvent;
 import io.etl.core.event.DeleteEvent;
 import io.etl.core.event.Event;
 import io.etl.core.event.InsertEvent;
@@ -136,14 +136,8 @@ public final class PostgresDestination implements Destination {
       c.setAutoCommit(false);
       try (ChangeApplier applier = new ChangeApplier(c, this::table)) {
         TxPosition applied = AppliedPositions.readForUpdate(c, streamId).orElse(TxPosition.NONE);
-        TxPosition last = applied;
-        for (Event event : events) {
-          TxPosition position = event instanceof ChangeEvent change ? change.position()
-              : event instanceof CommitEvent commit ? commit.position() : null;
-          if (position == null || !position.isAfter(applied)) {
-            continue;
-          }
-          last = position;
+        Unapplied unapplied = Unapplied.after(applied, events);
+        for (ChangeEvent event : unapplied.changes()) {
           if (event instanceof InsertEvent insert) {
             applier.insert(insert);
           } else if (event instanceof UpdateEvent update) {
@@ -155,8 +149,8 @@ public final class PostgresDestination implements Destination {
           }
         }
         applier.flush();
-        if (last.isAfter(applied)) {
-          AppliedPositions.write(c, streamId, last);
+        if (unapplied.advances(applied)) {
+          AppliedPositions.write(c, streamId, unapplied.last());
         }
         c.commit();
       } catch (SQLException | RuntimeException e) {

@@ -1,0 +1,101 @@
+package io.etl.replicator;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/** {@link Main#run} on a thread of the test, with its endpoints at hand. */
+final class InProcessReplicator implements AutoCloseable {
+  private static final HttpClient http = HttpClient.newHttpClient();
+  private final Thread main;
+  private final Replicator replicator;
+  private final AtomicInteger code;
+  private final ByteArrayOutputStream err;
+
+  private InProcessReplicator(Thread main, Replicator replicator, AtomicInteger code, ByteArrayOutputStream err) {
+    this.main = main;
+    this.replicator = replicator;
+    this.code = code;
+    this.err = err;
+  }
+
+  static InProcessReplicator start(Path config, Map<String, String> env) throws Exception {
+    CompletableFuture<Replicator> started = new CompletableFuture<>();
+    AtomicInteger code = new AtomicInteger(-1);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Thread main = new Thread(() -> code.set(Main.run(new String[] {config.toString()}, env, new ByteArrayOutputStream(),
+        new PrintStream(err, true, StandardCharsets.UTF_8), (r, bound) -> started.complete(r))), "replicator-main");
+    main.start();
+    return new InProcessReplicator(main, started.get(60, TimeUnit.SECONDS), code, err);
+  }
+
+  /** GET {@code path} on the replicator's port; fails the test while the port is not served. */
+  HttpResponse<String> get(String path) {
+    int port = replicator.httpPort();
+    if (port <= 0) {
+      fail("the endpoints are not served");
+    }
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  boolean serving() {
+    return replicator.httpPort() > 0;
+  }
+
+  boolean ready() {
+    return serving() && get("/readyz").statusCode() == 200;
+  }
+
+  /** Stops the replicator as SIGTERM would and returns its exit code. */
+  int stop() throws InterruptedException {
+    replicator.stop();
+    main.join(TimeUnit.SECONDS.toMillis(60));
+    if (main.isAlive()) {
+      fail("the replicator did not stop within 60 s");
+    }
+    return code.get();
+  }
+
+  String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (main.isAlive()) {
+      stop();
+    }
+  }
+
+  /** Polls {@code condition} every 50 ms for up to 60 s. */
+  static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    for (int i = 0; i < 1200; i++) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    fail("not reached within 60 s: " + what);
+  }
+}
