@@ -294,7 +294,7 @@ public final class CopyAndStreamBench {
   private void print() {
     System.out.println();
     System.out.printf(Locale.ROOT, "| %-6s | %-52s | %16s | %16s |%n", "phase", "what", "rows or events/s", "ratio to limit");
-    System.out.printf(Locale.ROOT, "|%s|%s|%s|%s|%n", "-".repeat(8), "-".repeat(54), "-".repeat(16), "-".repeat(18));
+    System.out.printf(Locale.ROOT, "|%s|%s|%s|%s|%n", "-".repeat(8), "-".repeat(54), "-".repeat(18), "-".repeat(18));
     for (String[] r : results) {
       System.out.printf(Locale.ROOT, "| %-6s | %-52s | %16s | %16s |%n", r[0], r[1], r[2], r[3]);
     }
