@@ -32,11 +32,11 @@ import org.slf4j.LoggerFactory;
  * table's catch-up is done before it reads on.
  */
 public final class ApplyWorker {
-  public static final String STREAM_ID = "apply";
   private static final Logger log = LoggerFactory.getLogger(ApplyWorker.class);
   private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
   private final SlotReader reader;
+  private final String streamId;
   private final io.etl.core.source.PostgresErrors errors;
   private final Destination destination;
   private final TableStates tables;
@@ -54,6 +54,7 @@ public final class ApplyWorker {
   private volatile long enqueuedSeq;
 
   public ApplyWorker(
+      String pipelineId,
       SlotReader reader,
       io.etl.core.source.PostgresErrors errors,
       Lsn startPosition,
@@ -63,6 +64,7 @@ public final class ApplyWorker {
       EtlMetrics metrics,
       Progress progress) {
     this.reader = reader;
+    this.streamId = streamId(pipelineId);
     this.errors = errors;
     this.destination = destination;
     this.tables = tables;
@@ -71,6 +73,11 @@ public final class ApplyWorker {
     this.progress = progress;
     this.queue = new ArrayBlockingQueue<>(batchConfig.queueCapacity());
     this.durableLsn = startPosition;
+  }
+
+  /** The destination stream of this pipeline's apply worker: one position record per pipeline. */
+  public static String streamId(String pipelineId) {
+    return pipelineId + "/apply";
   }
 
   /** Asks the worker to stop reading; {@link #run()} flushes, confirms and returns. */
@@ -101,6 +108,7 @@ public final class ApplyWorker {
     EventBatch batch = new EventBatch(batchConfig);
     ChangeFilter filter = new ChangeFilter(tables::appliesTo);
     Lsn applyPosition = durableLsn;
+    Lsn handOverFloor = destinationHolds();
     Lsn lastCommitEnd = durableLsn;
     boolean inTransaction = false;
     long takenSeq = 0;
@@ -123,7 +131,7 @@ public final class ApplyWorker {
         }
         if (!inTransaction && tables.anyWaitingForCatchup()) {
           flush(batch, lastCommitEnd, takenSeq);
-          handOver(applyPosition);
+          handOver(applyPosition, handOverFloor);
         }
         continue;
       }
@@ -137,7 +145,7 @@ public final class ApplyWorker {
         applyPosition = commit.endLsn();
         if (tables.anyWaitingForCatchup()) {
           flush(batch, lastCommitEnd, takenSeq);
-          handOver(applyPosition);
+          handOver(applyPosition, handOverFloor);
         }
       }
       if (batch.isDue()) {
@@ -147,11 +155,25 @@ public final class ApplyWorker {
   }
 
   /**
+   * The commit LSN of the last transaction this stream wrote to the destination. The slot can
+   * restart below it (the server stores our confirmation only every few seconds), and the
+   * destination skips that replay; a table handed over inside it would lose its changes there.
+   */
+  private Lsn destinationHolds() {
+    return destination.durablePosition(streamId).map(p -> p.commitLsn()).orElse(Lsn.ZERO);
+  }
+
+  /**
    * Every table waiting for a catch-up position gets {@code applyPosition}: the apply worker has
    * processed every transaction committed before it. It then waits for those catch-ups, so it
-   * never applies a change of such a table the catch-up also applies.
+   * never applies a change of such a table the catch-up also applies. Not before the replay has
+   * passed what the destination already holds: there the destination skips this stream's
+   * changes, so the catch-up must bring the table beyond it.
    */
-  private void handOver(Lsn applyPosition) throws InterruptedException {
+  private void handOver(Lsn applyPosition, Lsn floor) throws InterruptedException {
+    if (!applyPosition.isAfter(floor)) {
+      return;
+    }
     List<Integer> started = tables.startCatchups(applyPosition);
     for (int oid : started) {
       log.info("table {}: catch-up to {} started", tables.name(oid), applyPosition);
@@ -164,7 +186,7 @@ public final class ApplyWorker {
       int size = batch.size();
       int changes = batch.changes();
       long bytes = batch.bytes();
-      destination.writeEvents(STREAM_ID, batch.drain());
+      destination.writeEvents(streamId, batch.drain());
       metrics.batchApplied(changes, bytes);
       progress.addEventsApplied(changes);
       log.debug("applied batch of {} events ({} changes) up to {}", size, changes, lastCommitEnd);

@@ -156,6 +156,7 @@ public final class Pipeline implements AutoCloseable {
       if (start == null) {
         start = ReplicationSlots.create(c, slot);
         log.info("created replication slot {} at {}", slot, start);
+        states = copyAgainIfSlotWasLost(store, slot, states);
       }
     } catch (SQLException e) {
       throw source.errors().classify(e);
@@ -163,6 +164,27 @@ public final class Pipeline implements AutoCloseable {
     TableStates tableStates = new TableStates(stateStore, names, states);
     tables = tableStates;
     runWorkers(source, tableStates, slot, start);
+  }
+
+  /**
+   * A new apply slot starts at the server's current position; if tables had been copied before,
+   * the slot they relied on is gone (dropped by hand, or lost in a fail-over) with the changes
+   * it held. Copying every table again is the only way not to lose them.
+   */
+  private static Map<Integer, TableState> copyAgainIfSlotWasLost(
+      StateStore store, String slot, Map<Integer, TableState> states) {
+    boolean started = states.values().stream().anyMatch(s -> s.phase() != TablePhase.INIT);
+    if (!started) {
+      return states;
+    }
+    log.warn("replication slot {} was missing although tables had been copied; the changes it held are gone,"
+        + " so every table is copied again", slot);
+    Map<Integer, TableState> reset = new HashMap<>();
+    for (Integer oid : states.keySet()) {
+      store.updateTableState(oid, TableState.init());
+      reset.put(oid, TableState.init());
+    }
+    return reset;
   }
 
   /** New tables in the publication start at INIT; tables that left it are forgotten. */
@@ -194,7 +216,7 @@ public final class Pipeline implements AutoCloseable {
       throw source.errors().classify(e);
     }
     ApplyWorker apply =
-        new ApplyWorker(reader, source.errors(), start, destination, tableStates, config.batch(), metrics, progress);
+        new ApplyWorker(config.pipeline().id(), reader, source.errors(), start, destination, tableStates, config.batch(), metrics, progress);
     applyWorker = apply;
     AtomicReference<RuntimeException> syncFailure = new AtomicReference<>();
     ExecutorService syncPool = Executors.newFixedThreadPool(config.tableSync().maxWorkers(), daemon("table-sync"));

@@ -59,8 +59,13 @@ public final class TableSyncWorker {
     this.metrics = metrics;
   }
 
-  public static String streamId(int oid) {
-    return "sync_" + oid;
+  /** The destination stream of one table's catch-up, per pipeline. */
+  public static String streamId(String pipelineId, int oid) {
+    return pipelineId + "/sync_" + oid;
+  }
+
+  private String streamId() {
+    return streamId(config.pipeline().id(), oid);
   }
 
   /**
@@ -141,20 +146,29 @@ public final class TableSyncWorker {
       slotStart = slot.get().confirmedFlush();
     }
     Lsn target = tables.awaitCatchupPosition(oid);
-    if (target.isAfter(slotStart)) {
+    Lsn handOver = Lsn.max(Lsn.max(target, slotStart), pastWhatDestinationHolds());
+    if (handOver.isAfter(slotStart)) {
       Lsn marker;
       try (Connection c = source.open()) {
         marker = ReplicationSlots.emitMessage(c, MARKER_PREFIX);
       }
-      replay(slotStart, target, marker);
+      replay(slotStart, handOver, marker);
     }
-    Lsn handOver = Lsn.max(target, slotStart);
     tables.syncDone(oid, handOver);
     log.info("table {}: in sync at {}, handed to the apply worker", tables.name(oid), handOver);
     try (Connection c = source.open()) {
       ReplicationSlots.dropIfExists(c, slotName());
     }
     return true;
+  }
+
+  /**
+   * An earlier catch-up that crashed may have written this table beyond the position the apply
+   * worker names now; the apply worker would apply those transactions again, so the catch-up
+   * goes on to just past the last one it wrote.
+   */
+  private Lsn pastWhatDestinationHolds() {
+    return destination.durablePosition(streamId()).map(p -> new Lsn(p.commitLsn().value() + 1)).orElse(Lsn.ZERO);
   }
 
   private void replay(Lsn slotStart, Lsn target, Lsn marker) throws SQLException {
@@ -192,7 +206,7 @@ public final class TableSyncWorker {
   private void write(EventBatch batch) {
     int changes = batch.changes();
     long bytes = batch.bytes();
-    destination.writeEvents(streamId(oid), batch.drain());
+    destination.writeEvents(streamId(), batch.drain());
     metrics.batchApplied(changes, bytes);
   }
 
