@@ -70,6 +70,8 @@ final class ChangeApplier implements AutoCloseable {
     Row identity = update.oldRow() != null ? update.oldRow() : newRow;
     if (!table.hasKey()) {
       requireFullOldRow(update.oldRow(), update.oldIsKeyOnly(), relation.id(), "UPDATE");
+    } else if (update.oldRow() != null && update.oldIsKeyOnly()) {
+      requireKeyInOldRow(relation, table, "UPDATE");
     }
     PreparedStatement ps = statement(relation, "U" + changed, () -> updateSql(relation, table, changed));
     int p = 1;
@@ -86,6 +88,8 @@ final class ChangeApplier implements AutoCloseable {
     int[] map = columnMap(relation, table);
     if (!table.hasKey()) {
       requireFullOldRow(delete.oldRow(), delete.oldIsKeyOnly(), relation.id(), "DELETE");
+    } else if (delete.oldIsKeyOnly()) {
+      requireKeyInOldRow(relation, table, "DELETE");
     }
     PreparedStatement ps = statement(relation, "D", () -> deleteSql(relation, table));
     bindIdentity(ps, 1, relation, table, map, delete.oldRow());
@@ -219,6 +223,24 @@ final class ChangeApplier implements AutoCloseable {
     } else {
       for (int i = 0; i < map.length; i++) {
         ps.setObject(p++, identity.get(i), Types.OTHER);
+      }
+    }
+  }
+
+  /**
+   * With REPLICA IDENTITY USING INDEX the old row carries that index's columns, not the primary
+   * key the destination matches on; matching on nulls would silently change nothing.
+   */
+  private static void requireKeyInOldRow(TableSchema relation, DestinationTable table, String what) {
+    for (String key : table.keyColumns()) {
+      int i = relation.indexOf(key);
+      if (i < 0 || !relation.columns().get(i).primaryKey()) {
+        throw EtlException.fatal("destination_replica_identity_not_key",
+            "an " + what + " of " + relation.id().quoted() + " cannot be applied: the source sends the columns of its"
+                + " replica identity index, which are not the primary key the destination matches rows on.",
+            "run ALTER TABLE " + relation.id().quoted() + " REPLICA IDENTITY DEFAULT (or FULL) on the source, then"
+                + " copy the table again.",
+            null);
       }
     }
   }

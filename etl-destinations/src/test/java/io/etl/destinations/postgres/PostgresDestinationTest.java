@@ -176,6 +176,22 @@ class PostgresDestinationTest {
   }
 
   @Test
+  void aReplicaIdentityIndexThatIsNotThePrimaryKeyIsRefusedNotMatchedOnNulls() {
+    TableSchema identityByIndex = new TableSchema(KEYED.oid(), KEYED.id(), List.of(
+        new ColumnSchema("id", 23, -1, "integer", false, false),
+        new ColumnSchema("Item Name", 25, -1, "text", true, true),
+        new ColumnSchema("price", 1700, -1, "numeric(10,2)", true, false),
+        new ColumnSchema("tags", 1009, -1, "text[]", true, false),
+        new ColumnSchema("mood", 16600, -1, "mood", true, false)), 'i');
+    Tx tx = new Tx(450);
+    tx.events.add(new DeleteEvent(tx.next(), identityByIndex, Row.of(null, "pen", null, null, null), true));
+    EtlException e = assertThrows(EtlException.class, () -> destination.writeEvents("apply", tx.commit()));
+    assertFalse(e.isRetryable());
+    assertTrue(e.getMessage().contains("REPLICA IDENTITY DEFAULT"), e.getMessage());
+    assertEquals(Optional.empty(), destination.durablePosition("apply"), "nothing of the failed batch is recorded");
+  }
+
+  @Test
   void withoutAKeyAndWithoutWholeOldRowsTheErrorNamesTheFix() {
     Tx tx = new Tx(400);
     tx.events.add(new DeleteEvent(tx.next(), NO_KEY, Row.of("a", null), true));
