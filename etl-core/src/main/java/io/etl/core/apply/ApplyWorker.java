@@ -7,6 +7,8 @@ import io.etl.core.destination.Destination;
 import io.etl.core.error.EtlException;
 import io.etl.core.event.CommitEvent;
 import io.etl.core.event.Event;
+import io.etl.core.failpoint.Failpoint;
+import io.etl.core.failpoint.Failpoints;
 import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.pipeline.Progress;
 import io.etl.core.replication.Lsn;
@@ -186,7 +188,9 @@ public final class ApplyWorker {
       int size = batch.size();
       int changes = batch.changes();
       long bytes = batch.bytes();
+      Failpoints.reached(Failpoint.APPLY_BEFORE_WRITE);
       destination.writeEvents(streamId, batch.drain());
+      Failpoints.reached(Failpoint.APPLY_AFTER_WRITE);
       metrics.batchApplied(changes, bytes);
       progress.addEventsApplied(changes);
       log.debug("applied batch of {} events ({} changes) up to {}", size, changes, lastCommitEnd);

@@ -4,6 +4,8 @@ import io.etl.core.config.TableSyncConfig;
 import io.etl.core.copy.CopyText;
 import io.etl.core.destination.Destination;
 import io.etl.core.event.Row;
+import io.etl.core.failpoint.Failpoint;
+import io.etl.core.failpoint.Failpoints;
 import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.schema.ColumnSchema;
 import io.etl.core.schema.TableId;
@@ -150,6 +152,7 @@ final class TableCopier {
 
   private long write(TableSchema schema, List<Row> rows) {
     destination.writeTableRows(schema, rows);
+    Failpoints.reached(Failpoint.COPY_AFTER_BATCH);
     tables.addRowsCopied(schema.oid(), rows.size());
     metrics.rowsCopied(schema.id().toString(), rows.size());
     return rows.size();

@@ -1,5 +1,7 @@
 package io.etl.core.sync;
 
+import io.etl.core.failpoint.Failpoint;
+import io.etl.core.failpoint.Failpoints;
 import io.etl.core.replication.Lsn;
 import io.etl.core.schema.TableId;
 import io.etl.core.state.StateStore;
@@ -221,6 +223,7 @@ public final class TableStates {
 
   private void set(int oid, TableState state) {
     if (state.phase().persisted()) {
+      Failpoints.reached(Failpoint.STATE_BEFORE_UPDATE);
       store.updateTableState(oid, state);
     }
     Map<Integer, TableState> next = new HashMap<>(current);

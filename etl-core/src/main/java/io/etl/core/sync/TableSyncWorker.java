@@ -8,6 +8,8 @@ import io.etl.core.error.EtlException;
 import io.etl.core.event.BeginEvent;
 import io.etl.core.event.Event;
 import io.etl.core.event.MessageEvent;
+import io.etl.core.failpoint.Failpoint;
+import io.etl.core.failpoint.Failpoints;
 import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.replication.Lsn;
 import io.etl.core.replication.ReplicationSlots;
@@ -154,6 +156,7 @@ public final class TableSyncWorker {
       }
       replay(slotStart, handOver, marker);
     }
+    Failpoints.reached(Failpoint.SYNC_HAND_OVER);
     tables.syncDone(oid, handOver);
     log.info("table {}: in sync at {}, handed to the apply worker", tables.name(oid), handOver);
     try (Connection c = source.open()) {

@@ -20,14 +20,18 @@ final class SourceWriter implements Runnable {
   private volatile boolean running = true;
   private volatile Throwable failure;
   private long nextBigId;
-  private int nextItemId = 1_000_000;
-  private int nextTypesId = 100;
+  private int nextItemId;
+  private int nextTypesId;
 
   SourceWriter(PostgresServer source, int bigRows, long seed) {
     this.source = source;
     this.bigRows = bigRows;
     this.random = new Random(seed);
-    this.nextBigId = bigRows + 1L;
+    // continue after what earlier writers on the same source inserted
+    this.nextBigId = Math.max(bigRows, Long.parseLong(source.queryOne("postgres", "SELECT coalesce(max(id), 0) FROM big"))) + 1;
+    this.nextItemId = 1 + Math.max(999_999,
+        Integer.parseInt(source.queryOne("postgres", "SELECT coalesce(max(\"Item Id\"), 0) FROM \"Sales\".\"Order Items\"")));
+    this.nextTypesId = 1 + Math.max(99, Integer.parseInt(source.queryOne("postgres", "SELECT coalesce(max(id), 0) FROM all_types")));
   }
 
   long transactions() {
@@ -78,7 +82,7 @@ final class SourceWriter implements Runnable {
     }
     int customer = 1 + random.nextInt(20000);
     switch (random.nextInt(3)) {
-      case 0 -> s.execute("INSERT INTO customers (name, email, balance) VALUES ('w', 'w" + tx + "@x', 1.5)");
+      case 0 -> s.execute("INSERT INTO customers (name, email, balance) VALUES ('w', 'w' || gen_random_uuid() || '@x', 1.5)");
       case 1 -> s.execute("UPDATE customers SET balance = balance + 0.01, name = 'renamed' WHERE id = " + customer);
       default -> s.execute("DELETE FROM customers WHERE id = " + customer);
     }
