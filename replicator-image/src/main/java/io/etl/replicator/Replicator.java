@@ -50,7 +50,8 @@ public final class Replicator {
   public void run() throws InterruptedException {
     runner = Thread.currentThread();
     try (PrometheusRegistry prometheus = new PrometheusRegistry();
-        StatusServer statusServer = StatusServer.start(config.http(), prometheus.registry(), this::status, this::pipelineThreadAlive)) {
+        StatusServer statusServer = StatusServer.start(config.http(), prometheus.registry(), this::status, this::pipelineThreadAlive,
+            this::retryTable)) {
       server = statusServer;
       EtlMetrics metrics = new EtlMetrics(prometheus.registry());
       Destination destination = createDestination(metrics);
@@ -84,6 +85,12 @@ public final class Replicator {
   public PipelineStatus status() {
     Pipeline current = pipeline;
     return current != null ? current.status() : startingStatus;
+  }
+
+  /** Sends an errored table back to a fresh copy (POST /tables/{name}/retry). */
+  public Pipeline.RetryOutcome retryTable(String table) {
+    Pipeline current = pipeline;
+    return current == null ? Pipeline.RetryOutcome.NOT_RUNNING : current.retryTable(table);
   }
 
   /** The port serving the endpoints, or -1 while they are not served. */

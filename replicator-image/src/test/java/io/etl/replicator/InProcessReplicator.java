@@ -59,6 +59,20 @@ final class InProcessReplicator implements AutoCloseable {
     }
   }
 
+  /** POST {@code path} with an empty body. */
+  HttpResponse<String> post(String path) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replicator.httpPort() + path))
+              .POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   boolean serving() {
     return replicator.httpPort() > 0;
   }

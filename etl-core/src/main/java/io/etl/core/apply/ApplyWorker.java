@@ -2,6 +2,9 @@ package io.etl.core.apply;
 
 import io.etl.core.batch.ChangeFilter;
 import io.etl.core.batch.EventBatch;
+import io.etl.core.batch.EventsOfOtherTables;
+import io.etl.core.batch.SchemaWatch;
+import io.etl.core.batch.TableNeedsCopy;
 import io.etl.core.config.BatchConfig;
 import io.etl.core.destination.Destination;
 import io.etl.core.error.EtlException;
@@ -14,6 +17,7 @@ import io.etl.core.pipeline.Progress;
 import io.etl.core.replication.Lsn;
 import io.etl.core.replication.SlotReader;
 import io.etl.core.sync.TableStates;
+import io.etl.core.sync.TrackedSchemas;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -45,6 +49,8 @@ public final class ApplyWorker {
   private final BatchConfig batchConfig;
   private final EtlMetrics metrics;
   private final Progress progress;
+  private final TrackedSchemas schemas;
+  private final SchemaWatch schemaWatch;
   private final BlockingQueue<Event> queue;
   private final AtomicReference<Throwable> readerFailure = new AtomicReference<>();
   private volatile boolean stopRequested;
@@ -64,7 +70,9 @@ public final class ApplyWorker {
       TableStates tables,
       BatchConfig batchConfig,
       EtlMetrics metrics,
-      Progress progress) {
+      Progress progress,
+      TrackedSchemas schemas,
+      SchemaWatch schemaWatch) {
     this.reader = reader;
     this.streamId = streamId(pipelineId);
     this.errors = errors;
@@ -73,6 +81,8 @@ public final class ApplyWorker {
     this.batchConfig = batchConfig;
     this.metrics = metrics;
     this.progress = progress;
+    this.schemas = schemas;
+    this.schemaWatch = schemaWatch;
     this.queue = new ArrayBlockingQueue<>(batchConfig.queueCapacity());
     this.durableLsn = startPosition;
   }
@@ -108,7 +118,7 @@ public final class ApplyWorker {
 
   private void applyLoop() throws InterruptedException {
     EventBatch batch = new EventBatch(batchConfig);
-    ChangeFilter filter = new ChangeFilter(tables::appliesTo);
+    ChangeFilter filter = new ChangeFilter(tables::appliesTo, schemaWatch);
     Lsn applyPosition = durableLsn;
     Lsn handOverFloor = destinationHolds();
     Lsn lastCommitEnd = durableLsn;
@@ -138,7 +148,14 @@ public final class ApplyWorker {
         continue;
       }
       takenSeq++;
-      filter.accept(event, batch);
+      try {
+        filter.accept(event, batch);
+      } catch (TableNeedsCopy e) {
+        // what the batch holds of the table must be written before its new copy truncates it
+        flush(batch, lastCommitEnd, takenSeq);
+        log.warn("table {}: copying it again: {}", tables.name(e.oid()), e.getMessage());
+        tables.copyAgain(e.oid());
+      }
       if (event instanceof io.etl.core.event.BeginEvent) {
         inTransaction = true;
       } else if (event instanceof CommitEvent commit) {
@@ -188,8 +205,9 @@ public final class ApplyWorker {
       int size = batch.size();
       int changes = batch.changes();
       long bytes = batch.bytes();
+      List<Event> events = batch.drain();
       Failpoints.reached(Failpoint.APPLY_BEFORE_WRITE);
-      destination.writeEvents(streamId, batch.drain());
+      write(events);
       Failpoints.reached(Failpoint.APPLY_AFTER_WRITE);
       metrics.batchApplied(changes, bytes);
       progress.addEventsApplied(changes);
@@ -198,6 +216,30 @@ public final class ApplyWorker {
     durableLsn = lastCommitEnd;
     durableSeq = takenSeq;
     tables.markReady(lastCommitEnd);
+  }
+
+  /**
+   * Writes a batch. A fatal failure of one table errors that table and the batch is written
+   * again without it: the destination wrote nothing of the failed attempt.
+   */
+  private void write(List<Event> events) {
+    List<Event> remaining = events;
+    while (true) {
+      try {
+        destination.writeEvents(streamId, remaining);
+        schemas.applied(remaining);
+        return;
+      } catch (EtlException e) {
+        if (e.isRetryable() || e.tableOid().isEmpty()) {
+          throw e;
+        }
+        int oid = e.tableOid().getAsInt();
+        log.error("table {} errored: {}", tables.name(oid), e.getMessage());
+        metrics.error("fatal", e.category());
+        tables.errored(oid, e.reason(), e.solution());
+        remaining = EventsOfOtherTables.without(remaining, oid);
+      }
+    }
   }
 
   private void readLoop() {

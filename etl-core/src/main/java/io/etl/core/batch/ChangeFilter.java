@@ -5,6 +5,7 @@ import io.etl.core.event.CommitEvent;
 import io.etl.core.event.DeleteEvent;
 import io.etl.core.event.Event;
 import io.etl.core.event.InsertEvent;
+import io.etl.core.event.SchemaChangeEvent;
 import io.etl.core.event.TruncateEvent;
 import io.etl.core.event.UpdateEvent;
 import io.etl.core.replication.Lsn;
@@ -26,14 +27,25 @@ public final class ChangeFilter {
   }
 
   private final Ownership ownership;
+  private final SchemaWatch schemas;
   private BeginEvent pendingBegin;
   private boolean begun;
 
   public ChangeFilter(Ownership ownership) {
-    this.ownership = ownership;
+    this(ownership, SchemaWatch.NONE);
   }
 
-  /** Adds {@code event} to {@code batch} if it passes; other message types are dropped. */
+  /** Also puts a schema change before the first change of a table whose shape changed. */
+  public ChangeFilter(Ownership ownership, SchemaWatch schemas) {
+    this.ownership = ownership;
+    this.schemas = schemas;
+  }
+
+  /**
+   * Adds {@code event} to {@code batch} if it passes; other message types are dropped.
+   *
+   * @throws TableNeedsCopy from the schema watch; nothing of {@code event} was added
+   */
   public void accept(Event event, EventBatch batch) {
     if (event instanceof BeginEvent b) {
       pendingBegin = b;
@@ -69,7 +81,11 @@ public final class ChangeFilter {
 
   private void pass(TableSchema table, Lsn commitLsn, Event change, EventBatch batch) {
     if (ownership.owns(table.oid(), commitLsn)) {
+      SchemaChangeEvent schemaChange = schemas.changeBefore(table);
       begin(batch);
+      if (schemaChange != null) {
+        batch.add(schemaChange);
+      }
       batch.add(change);
     }
   }

@@ -4,6 +4,9 @@ import io.etl.core.error.EtlException;
 import io.etl.core.event.ChangeEvent;
 import io.etl.core.event.DeleteEvent;
 import io.etl.core.event.Event;
+import io.etl.core.event.SchemaChangeEvent;
+import io.etl.core.schema.ColumnChange;
+import java.util.HashMap;
 import io.etl.core.event.InsertEvent;
 import io.etl.core.event.Row;
 import io.etl.core.event.TruncateEvent;
@@ -97,6 +100,30 @@ public final class MemoryDestination implements Destination {
       return null;
     }
 
+    /** The same rows in the table's new shape: renamed columns keep their values, added ones get the existing-row value. */
+    synchronized MemoryTable reshaped(SchemaChangeEvent change) {
+      Map<String, String> renamedFrom = new HashMap<>();
+      Map<String, String> addedValue = new HashMap<>();
+      for (ColumnChange c : change.changes()) {
+        if (c instanceof ColumnChange.Renamed r) {
+          renamedFrom.put(r.to(), r.from());
+        } else if (c instanceof ColumnChange.Added a) {
+          addedValue.put(a.column().name(), a.existingRowsValue());
+        }
+      }
+      MemoryTable next = new MemoryTable(change.after());
+      for (Row row : rows()) {
+        String[] values = new String[next.columns.size()];
+        for (int i = 0; i < values.length; i++) {
+          String name = next.columns.get(i);
+          int old = columns.indexOf(renamedFrom.getOrDefault(name, name));
+          values[i] = old >= 0 ? row.get(old) : addedValue.get(name);
+        }
+        next.upsert(new Row(values));
+      }
+      return next;
+    }
+
     synchronized void truncate() {
       byKey.clear();
       unkeyed.clear();
@@ -138,8 +165,10 @@ public final class MemoryDestination implements Destination {
   @Override
   public synchronized void writeEvents(String streamId, List<Event> events) {
     Unapplied unapplied = Unapplied.after(positions.getOrDefault(streamId, TxPosition.NONE), events);
-    for (ChangeEvent event : unapplied.changes()) {
-      if (event instanceof InsertEvent insert) {
+    for (Event event : unapplied.changes()) {
+      if (event instanceof SchemaChangeEvent change) {
+        tables.put(change.after().id(), table(change.before()).reshaped(change));
+      } else if (event instanceof InsertEvent insert) {
         table(insert.table()).upsert(insert.newRow());
       } else if (event instanceof UpdateEvent update) {
         table(update.table()).update(update.oldRow(), update.newRow());

@@ -9,6 +9,7 @@ public class EtlException extends RuntimeException {
   private final String reason;
   private final String category;
   private final String solution;
+  private final Integer tableOid;
 
   /**
    * @param kind retryable or fatal
@@ -17,11 +18,35 @@ public class EtlException extends RuntimeException {
    * @param solution what the user can do about it, in one sentence (may be empty)
    */
   public EtlException(ErrorKind kind, String category, String reason, String solution, Throwable cause) {
+    this(kind, category, reason, solution, cause, null);
+  }
+
+  private EtlException(
+      ErrorKind kind, String category, String reason, String solution, Throwable cause, Integer tableOid) {
     super(reason + (solution == null || solution.isEmpty() ? "" : " Fix: " + solution), cause);
     this.kind = kind;
     this.category = category;
     this.reason = reason;
     this.solution = solution == null ? "" : solution;
+    this.tableOid = tableOid;
+  }
+
+  /**
+   * The same failure, pinned to one table: a fatal one then errors only that table and the
+   * pipeline goes on with the others. Keeps a table named earlier.
+   */
+  public EtlException forTable(int oid) {
+    if (tableOid != null) {
+      return this;
+    }
+    EtlException pinned = new EtlException(kind, category, reason, solution, getCause(), oid);
+    pinned.setStackTrace(getStackTrace());
+    return pinned;
+  }
+
+  /** The table the failure belongs to, if it belongs to one. */
+  public java.util.OptionalInt tableOid() {
+    return tableOid == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(tableOid);
   }
 
   public static EtlException retryable(String category, String reason, String solution, Throwable cause) {

@@ -18,7 +18,8 @@ import io.etl.core.state.StateStore;
 import io.etl.core.state.TablePhase;
 import io.etl.core.state.TableState;
 import io.etl.core.sync.TableStates;
-import io.etl.core.sync.TableSyncWorker;
+import io.etl.core.sync.SourceSchemaWatch;
+import io.etl.core.sync.TrackedSchemas;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -29,10 +30,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,38 +214,31 @@ public final class Pipeline implements AutoCloseable {
     } catch (SQLException e) {
       throw source.errors().classify(e);
     }
-    ApplyWorker apply =
-        new ApplyWorker(config.pipeline().id(), reader, source.errors(), start, destination, tableStates, config.batch(), metrics, progress);
+    TrackedSchemas schemas = new TrackedSchemas(stateStore);
+    ApplyWorker apply = new ApplyWorker(config.pipeline().id(), reader, source.errors(), start, destination, tableStates,
+        config.batch(), metrics, progress, schemas, new SourceSchemaWatch(schemas, source));
     applyWorker = apply;
-    AtomicReference<RuntimeException> syncFailure = new AtomicReference<>();
     ExecutorService syncPool = Executors.newFixedThreadPool(config.tableSync().maxWorkers(), daemon("table-sync"));
-    ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor(daemon("slot-monitor"));
+    ScheduledExecutorService monitor = Executors.newScheduledThreadPool(2, daemon("pipeline-monitor"));
     SlotLagMonitor lag = new SlotLagMonitor(source, slot, progress, metrics);
-    List<Future<?>> syncs = new ArrayList<>();
+    TableSyncSupervisor supervisor =
+        new TableSyncSupervisor(config, source, destination, tableStates, schemas, metrics, syncPool);
     try {
-      for (int oid : tableStates.tablesNeedingSync()) {
-        TableSyncWorker worker =
-            new TableSyncWorker(oid, config, source, destination, stateStore, tableStates, metrics);
-        syncs.add(syncPool.submit(() -> {
-          try {
-            worker.run();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          } catch (RuntimeException e) {
-            if (syncFailure.compareAndSet(null, e)) {
-              apply.stop();
-            }
-          }
-          return null;
-        }));
-      }
+      int toSync = tableStates.tablesNeedingSync().size();
+      monitor.scheduleWithFixedDelay(() -> {
+        try {
+          supervisor.tick();
+        } catch (RuntimeException e) {
+          log.warn("table sync supervisor: {}", e.toString());
+        }
+      }, 0, 200, TimeUnit.MILLISECONDS);
       monitor.scheduleWithFixedDelay(() -> {
         lag.refresh();
         publishTableMetrics();
       }, 0, 5, TimeUnit.SECONDS);
       phase = PipelinePhase.COPYING;
       log.info("pipeline {} streaming from {} ({} tables, {} to sync)", config.pipeline().id(), start,
-          tableStates.names().size(), syncs.size());
+          tableStates.names().size(), toSync);
       if (stopRequested) {
         apply.stop();
       }
@@ -254,17 +246,37 @@ public final class Pipeline implements AutoCloseable {
     } finally {
       progress.streaming(false);
       tableStates.stop();
-      syncPool.shutdownNow();
       monitor.shutdownNow();
-      syncPool.awaitTermination(30, TimeUnit.SECONDS);
       monitor.awaitTermination(5, TimeUnit.SECONDS);
+      supervisor.stop();
+      syncPool.shutdownNow();
+      syncPool.awaitTermination(30, TimeUnit.SECONDS);
       lag.close();
     }
-    RuntimeException failure = syncFailure.get();
-    if (failure != null && !stopRequested) {
-      throw failure instanceof EtlException e ? e
-          : EtlException.retryable("table_sync_failed", "a table sync worker failed: " + failure, "", failure);
+  }
+
+  /** What a request to retry an errored table found. */
+  public enum RetryOutcome { RETRIED, NOT_ERRORED, UNKNOWN_TABLE, NOT_RUNNING }
+
+  /**
+   * Sends an ERRORED table (named {@code schema.table}, as /status shows it) back to INIT: it is
+   * copied again from scratch, then streamed.
+   */
+  public RetryOutcome retryTable(String name) {
+    TableStates t = tables;
+    if (t == null) {
+      return RetryOutcome.NOT_RUNNING;
     }
+    for (Map.Entry<Integer, TableId> e : t.names().entrySet()) {
+      if (e.getValue().toString().equals(name) && t.get(e.getKey()) != null) {
+        if (!t.retry(e.getKey())) {
+          return RetryOutcome.NOT_ERRORED;
+        }
+        log.info("table {}: retry requested; copying it again", name);
+        return RetryOutcome.RETRIED;
+      }
+    }
+    return RetryOutcome.UNKNOWN_TABLE;
   }
 
   private void publishTableMetrics() {

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TableStates {
   private final StateStore store;
-  private final Map<Integer, TableId> names;
+  private volatile Map<Integer, TableId> names;
   private final Map<Integer, AtomicLong> rowsCopied = new ConcurrentHashMap<>();
   private volatile Map<Integer, TableState> current;
   private boolean stopping;
@@ -158,7 +158,11 @@ public final class TableStates {
   public synchronized void awaitCaughtUp(int oid) throws InterruptedException {
     while (true) {
       throwIfStopping();
-      TablePhase p = current.get(oid).phase();
+      TableState state = current.get(oid);
+      if (state == null) {
+        return; // the table left the publication
+      }
+      TablePhase p = state.phase();
       if (p == TablePhase.SYNC_DONE || p == TablePhase.READY || p == TablePhase.ERRORED) {
         return;
       }
@@ -193,8 +197,52 @@ public final class TableStates {
     set(oid, TableState.init());
   }
 
+  /** A table joined the publication while the pipeline runs: it starts at INIT. */
+  public synchronized void add(int oid, TableId name) {
+    if (current.containsKey(oid)) {
+      return;
+    }
+    Map<Integer, TableId> nextNames = new HashMap<>(names);
+    nextNames.put(oid, name);
+    names = Map.copyOf(nextNames);
+    set(oid, TableState.init());
+  }
+
+  /** A table left the publication: forgotten here and in the store (its destination table stays). */
+  public synchronized void remove(int oid) {
+    store.removeTable(oid);
+    Map<Integer, TableState> next = new HashMap<>(current);
+    next.remove(oid);
+    current = Map.copyOf(next);
+    rowsCopied.remove(oid);
+    notifyAll();
+  }
+
+  /**
+   * READY/SYNC_DONE → INIT: the apply worker met a change of the table it cannot apply in place
+   * (and has written everything before it); a sync worker copies the table again.
+   */
+  public synchronized void copyAgain(int oid) {
+    if (current.containsKey(oid)) {
+      set(oid, TableState.init());
+    }
+  }
+
+  /** ERRORED → INIT, on a user's request: the table is copied again from scratch. */
+  public synchronized boolean retry(int oid) {
+    TableState state = current.get(oid);
+    if (state == null || state.phase() != TablePhase.ERRORED) {
+      return false;
+    }
+    set(oid, TableState.init());
+    return true;
+  }
+
   /** Any → ERRORED: this table stops, with a reason and a fix; the others go on. */
   public synchronized void errored(int oid, String reason, String solution) {
+    if (!current.containsKey(oid)) {
+      return;
+    }
     set(oid, TableState.errored(reason, solution));
   }
 
@@ -203,7 +251,8 @@ public final class TableStates {
    * FINISHED_COPY so the hand-over repeats.
    */
   public synchronized void abandonHandOver(int oid) {
-    TablePhase p = current.get(oid).phase();
+    TableState state = current.get(oid);
+    TablePhase p = state == null ? null : state.phase();
     if (p == TablePhase.SYNC_WAIT || p == TablePhase.CATCHUP) {
       set(oid, TableState.of(TablePhase.FINISHED_COPY));
     }

@@ -2,6 +2,7 @@ package io.etl.core.sync;
 
 import io.etl.core.batch.ChangeFilter;
 import io.etl.core.batch.EventBatch;
+import io.etl.core.batch.TableNeedsCopy;
 import io.etl.core.config.PipelineConfig;
 import io.etl.core.destination.Destination;
 import io.etl.core.error.EtlException;
@@ -17,10 +18,11 @@ import io.etl.core.replication.SlotReader;
 import io.etl.core.replication.SlotSnapshot;
 import io.etl.core.schema.TableSchema;
 import io.etl.core.source.PostgresConnector;
-import io.etl.core.state.StateStore;
 import io.etl.core.state.TablePhase;
+import io.etl.core.state.TableState;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.postgresql.PGConnection;
@@ -40,25 +42,25 @@ public final class TableSyncWorker {
   private final PipelineConfig config;
   private final PostgresConnector source;
   private final Destination destination;
-  private final StateStore store;
   private final TableStates tables;
   private final EtlMetrics metrics;
+  private final TrackedSchemas schemas;
 
   public TableSyncWorker(
       int oid,
       PipelineConfig config,
       PostgresConnector source,
       Destination destination,
-      StateStore store,
       TableStates tables,
+      TrackedSchemas schemas,
       EtlMetrics metrics) {
     this.oid = oid;
     this.config = config;
     this.source = source;
     this.destination = destination;
-    this.store = store;
     this.tables = tables;
     this.metrics = metrics;
+    this.schemas = schemas;
   }
 
   /** The destination stream of one table's catch-up, per pipeline. */
@@ -77,12 +79,21 @@ public final class TableSyncWorker {
   public void run() throws InterruptedException {
     try {
       while (true) {
-        TablePhase phase = tables.get(oid).phase();
+        TableState state = tables.get(oid);
+        if (state == null) {
+          return; // left the publication
+        }
+        TablePhase phase = state.phase();
         if (phase == TablePhase.INIT || phase == TablePhase.DATA_SYNC) {
           copy();
         }
-        if (catchUp()) {
-          return;
+        try {
+          if (catchUp()) {
+            return;
+          }
+        } catch (TableNeedsCopy e) {
+          log.warn("table {}: copying it again: {}", tables.name(oid), e.getMessage());
+          tables.restartCopy(oid);
         }
       }
     } catch (EtlException e) {
@@ -97,7 +108,7 @@ public final class TableSyncWorker {
     } catch (SQLException e) {
       tables.abandonHandOver(oid);
       throw source.errors().classify(e);
-    } catch (InterruptedException | RuntimeException e) {
+    } catch (InterruptedException | RuntimeException | Error e) {
       tables.abandonHandOver(oid);
       throw e;
     }
@@ -114,7 +125,7 @@ public final class TableSyncWorker {
       ReplicationSlots.dropIfExists(c, slotName());
       schema = new io.etl.core.source.SourceCatalog().readTableSchema(c, oid);
     }
-    store.storeTableSchema(schema);
+    schemas.copied(schema);
     destination.prepareTable(schema);
     tables.startCopy(oid);
     destination.truncateTable(schema);
@@ -176,7 +187,8 @@ public final class TableSyncWorker {
 
   private void replay(Lsn slotStart, Lsn target, Lsn marker) throws SQLException {
     EventBatch batch = new EventBatch(config.batch());
-    ChangeFilter filter = new ChangeFilter((table, commitLsn) -> table == oid && commitLsn.isBefore(target));
+    ChangeFilter filter = new ChangeFilter((table, commitLsn) -> table == oid && commitLsn.isBefore(target),
+        new SourceSchemaWatch(schemas, source));
     try (SlotReader reader =
         new SlotReader(source.openReplication(), slotName(), slotStart, config.pipeline().publication(), metrics)) {
       while (true) {
@@ -209,7 +221,9 @@ public final class TableSyncWorker {
   private void write(EventBatch batch) {
     int changes = batch.changes();
     long bytes = batch.bytes();
-    destination.writeEvents(streamId(), batch.drain());
+    List<Event> events = batch.drain();
+    destination.writeEvents(streamId(), events);
+    schemas.applied(events);
     metrics.batchApplied(changes, bytes);
   }
 

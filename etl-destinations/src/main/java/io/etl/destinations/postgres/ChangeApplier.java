@@ -38,6 +38,8 @@ final class ChangeApplier implements AutoCloseable {
   private final Map<TableSchema, int[]> columnMaps = new IdentityHashMap<>();
   private final Map<TableSchema, Map<String, PreparedStatement>> statements = new IdentityHashMap<>();
   private PreparedStatement pending;
+  private int pendingOid = -1;
+  private int failedOid = -1;
 
   ChangeApplier(Connection connection, Function<TableId, DestinationTable> tables) {
     this.connection = connection;
@@ -107,9 +109,19 @@ final class ChangeApplier implements AutoCloseable {
   /** Sends the pending batch. */
   void flush() throws SQLException {
     if (pending != null) {
-      pending.executeBatch();
+      try {
+        pending.executeBatch();
+      } catch (SQLException e) {
+        failedOid = pendingOid;
+        throw e;
+      }
       pending = null;
     }
+  }
+
+  /** The table whose batched statements failed, when a flush failed. */
+  java.util.OptionalInt failedTable() {
+    return failedOid < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(failedOid);
   }
 
   @Override
@@ -141,6 +153,7 @@ final class ChangeApplier implements AutoCloseable {
     if (pending != ps) {
       flush();
       pending = ps;
+      pendingOid = relation.oid();
     }
     return ps;
   }

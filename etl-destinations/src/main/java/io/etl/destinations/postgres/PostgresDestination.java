@@ -9,6 +9,7 @@ import io.etl.core.event.ChangeEvent;
 import io.etl.core.event.DeleteEvent;
 import io.etl.core.event.Event;
 import io.etl.core.event.InsertEvent;
+import io.etl.core.event.SchemaChangeEvent;
 import io.etl.core.event.Row;
 import io.etl.core.event.TruncateEvent;
 import io.etl.core.event.TxPosition;
@@ -23,6 +24,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +49,7 @@ import org.postgresql.copy.CopyIn;
  * </ul>
  */
 public final class PostgresDestination implements Destination {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PostgresDestination.class);
   private static final String SIDE = "destination";
   private final PostgresConnector connector;
   private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
@@ -75,10 +78,19 @@ public final class PostgresDestination implements Destination {
     });
   }
 
+  /**
+   * Creates the table like the source. A table left from an earlier copy with other columns (the
+   * source changed in a way that made the pipeline copy the table again) is dropped first: the
+   * copy replaces all its rows anyway.
+   */
   @Override
   public void prepareTable(TableSchema schema) {
     withConnection(c -> {
       try (Statement s = c.createStatement()) {
+        if (hasOtherColumns(c, schema)) {
+          log.warn("destination table {} has other columns than the source; recreating it for the copy", schema.id());
+          s.execute("DROP TABLE " + schema.id().quoted());
+        }
         for (String sql : TableDefinition.createStatements(schema)) {
           s.execute(sql);
         }
@@ -86,6 +98,17 @@ public final class PostgresDestination implements Destination {
       tables.put(schema.id(), DestinationTable.read(c, schema.id()));
       return null;
     });
+  }
+
+  private static boolean hasOtherColumns(Connection c, TableSchema schema) throws SQLException {
+    DestinationTable existing;
+    try {
+      existing = DestinationTable.read(c, schema.id());
+    } catch (EtlException missing) {
+      return false;
+    }
+    java.util.Set<String> wanted = schema.columns().stream().map(ColumnSchema::name).collect(Collectors.toSet());
+    return !wanted.equals(java.util.Set.copyOf(existing.columns()));
   }
 
   @Override
@@ -132,35 +155,70 @@ public final class PostgresDestination implements Destination {
 
   @Override
   public void writeEvents(String streamId, List<Event> events) {
+    // tables altered by this batch, as this transaction sees them; shared once committed
+    Map<TableId, DestinationTable> altered = new HashMap<>();
     withConnection(c -> {
       c.setAutoCommit(false);
-      try (ChangeApplier applier = new ChangeApplier(c, this::table)) {
+      int tableOid = -1;
+      try (ChangeApplier applier = new ChangeApplier(c, id -> altered.containsKey(id) ? altered.get(id) : table(id))) {
         TxPosition applied = AppliedPositions.readForUpdate(c, streamId).orElse(TxPosition.NONE);
         Unapplied unapplied = Unapplied.after(applied, events);
-        for (ChangeEvent event : unapplied.changes()) {
-          if (event instanceof InsertEvent insert) {
-            applier.insert(insert);
-          } else if (event instanceof UpdateEvent update) {
-            applier.update(update);
-          } else if (event instanceof DeleteEvent delete) {
-            applier.delete(delete);
-          } else if (event instanceof TruncateEvent truncate) {
-            applier.truncate(truncate);
+        try {
+          for (Event event : unapplied.changes()) {
+            tableOid = tableOf(event);
+            if (event instanceof InsertEvent insert) {
+              applier.insert(insert);
+            } else if (event instanceof UpdateEvent update) {
+              applier.update(update);
+            } else if (event instanceof DeleteEvent delete) {
+              applier.delete(delete);
+            } else if (event instanceof TruncateEvent truncate) {
+              applier.truncate(truncate);
+            } else if (event instanceof SchemaChangeEvent change) {
+              applier.flush();
+              altered.put(change.after().id(), SchemaMigration.apply(c, change));
+            }
           }
+          applier.flush();
+        } catch (SQLException e) {
+          throw pinned(connector.errors().classify(e), applier.failedTable().orElse(tableOid));
+        } catch (EtlException e) {
+          throw pinned(e, applier.failedTable().orElse(tableOid));
         }
-        applier.flush();
         if (unapplied.advances(applied)) {
           AppliedPositions.write(c, streamId, unapplied.last());
         }
         c.commit();
+        tables.putAll(altered);
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(c);
+        altered.keySet().forEach(tables::remove);
         throw e;
       } finally {
         c.setAutoCommit(true);
       }
       return null;
     });
+  }
+
+  /** A fatal failure while applying one table's change errors only that table. */
+  private static EtlException pinned(EtlException e, int tableOid) {
+    return e.isRetryable() || tableOid < 0 ? e : e.forTable(tableOid);
+  }
+
+  private static int tableOf(Event event) {
+    if (event instanceof ChangeEvent change && !(event instanceof TruncateEvent)) {
+      return change instanceof InsertEvent i ? i.table().oid()
+          : change instanceof UpdateEvent u ? u.table().oid()
+          : ((DeleteEvent) change).table().oid();
+    }
+    if (event instanceof TruncateEvent t) {
+      return t.tables().get(0).oid();
+    }
+    if (event instanceof SchemaChangeEvent s) {
+      return s.oid();
+    }
+    return -1;
   }
 
   @Override

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.etl.core.config.HttpConfig;
+import io.etl.core.pipeline.Pipeline;
 import io.etl.core.pipeline.PipelinePhase;
 import io.etl.core.pipeline.PipelineStatus;
 import io.etl.replicator.ExitCode;
@@ -21,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,12 +42,15 @@ public final class StatusServer implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final Supplier<PipelineStatus> status;
   private final BooleanSupplier pipelineAlive;
+  private final Function<String, Pipeline.RetryOutcome> retryTable;
   private final ObjectMapper json =
       JsonMapper.builder().addModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
 
   private StatusServer(
-      HttpServer server, PrometheusMeterRegistry registry, Supplier<PipelineStatus> status, BooleanSupplier pipelineAlive) {
+      HttpServer server, PrometheusMeterRegistry registry, Supplier<PipelineStatus> status, BooleanSupplier pipelineAlive,
+      Function<String, Pipeline.RetryOutcome> retryTable) {
     this.server = server;
+    this.retryTable = retryTable;
     this.registry = registry;
     this.status = status;
     this.pipelineAlive = pipelineAlive;
@@ -71,6 +76,13 @@ public final class StatusServer implements AutoCloseable {
    */
   public static StatusServer start(
       HttpConfig config, PrometheusMeterRegistry registry, Supplier<PipelineStatus> status, BooleanSupplier pipelineAlive) {
+    return start(config, registry, status, pipelineAlive, table -> Pipeline.RetryOutcome.NOT_RUNNING);
+  }
+
+  /** As above, also serving {@code POST /tables/{schema.table}/retry} with {@code retryTable}. */
+  public static StatusServer start(
+      HttpConfig config, PrometheusMeterRegistry registry, Supplier<PipelineStatus> status, BooleanSupplier pipelineAlive,
+      Function<String, Pipeline.RetryOutcome> retryTable) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 0);
@@ -82,10 +94,24 @@ public final class StatusServer implements AutoCloseable {
           "free that port or choose another with http.port (0 picks a free one) and http.bindAddress",
           e);
     }
-    StatusServer statusServer = new StatusServer(server, registry, status, pipelineAlive);
+    StatusServer statusServer = new StatusServer(server, registry, status, pipelineAlive, retryTable);
     server.start();
     log.info("serving /metrics /healthz /readyz /status on {}:{}", config.bindAddress(), statusServer.port());
     return statusServer;
+  }
+
+  private void retry(HttpExchange exchange, String method, String table) throws IOException {
+    if (!method.equals("POST")) {
+      exchange.getResponseHeaders().set("Allow", "POST");
+      respond(exchange, 405, TEXT, "method not allowed; POST to retry an errored table\n");
+      return;
+    }
+    switch (retryTable.apply(table)) {
+      case RETRIED -> respond(exchange, 202, TEXT, "table " + table + " will be copied again\n");
+      case NOT_ERRORED -> respond(exchange, 409, TEXT, "table " + table + " is not errored; nothing to retry\n");
+      case UNKNOWN_TABLE -> respond(exchange, 404, TEXT, "no table " + table + " in this pipeline (see /status)\n");
+      case NOT_RUNNING -> respond(exchange, 503, TEXT, "the pipeline is not running yet; try again\n");
+    }
   }
 
   /** The port actually bound, also when the configured one was 0. */
@@ -102,6 +128,11 @@ public final class StatusServer implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try {
       String method = exchange.getRequestMethod();
+      String path = exchange.getRequestURI().getPath();
+      if (path.startsWith("/tables/") && path.endsWith("/retry")) {
+        retry(exchange, method, path.substring("/tables/".length(), path.length() - "/retry".length()));
+        return;
+      }
       if (!method.equals("GET") && !method.equals("HEAD")) {
         exchange.getResponseHeaders().set("Allow", "GET, HEAD");
         respond(exchange, 405, TEXT, "method not allowed\n");
