@@ -138,6 +138,7 @@ public final class ApplyWorker {
       if (event == null) {
         if (batch.isEmpty()) {
           durableSeq = takenSeq;
+          markReadyWhileIdle(inTransaction);
         } else if (batch.isDue()) {
           flush(batch, lastCommitEnd, takenSeq);
         }
@@ -170,6 +171,17 @@ public final class ApplyWorker {
       if (batch.isDue()) {
         flush(batch, lastCommitEnd, takenSeq);
       }
+    }
+  }
+
+  /**
+   * With no traffic no batch is flushed, yet a table handed over at a position beyond the last
+   * commit is still in sync once the reader has confirmed past it.
+   */
+  private void markReadyWhileIdle(boolean inTransaction) {
+    Lsn confirmed = progress.confirmed();
+    if (!inTransaction && confirmed != null && tables.anySyncDone()) {
+      tables.markReady(confirmed);
     }
   }
 

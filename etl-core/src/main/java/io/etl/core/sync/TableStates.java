@@ -141,6 +141,15 @@ public final class TableStates {
     return started;
   }
 
+  public boolean anySyncDone() {
+    for (TableState state : current.values()) {
+      if (state.phase() == TablePhase.SYNC_DONE) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** True while some table waits for the apply worker to name its catch-up position. */
   public boolean anyWaitingForCatchup() {
     for (TableState state : current.values()) {
