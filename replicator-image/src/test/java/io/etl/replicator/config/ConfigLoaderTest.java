@@ -45,6 +45,7 @@ class ConfigLoaderTest {
     assertEquals("prefer", config.source().sslMode());
     assertEquals(9187, config.http().port());
     assertEquals(10_000, config.batch().maxEvents());
+    assertEquals(32L * 1024 * 1024, config.batch().queueMaxBytes());
     assertEquals("info", config.log().level());
   }
 
