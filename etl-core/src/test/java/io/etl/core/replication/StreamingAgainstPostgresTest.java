@@ -14,12 +14,12 @@ import io.etl.core.event.MessageEvent;
 import io.etl.core.event.UpdateEvent;
 import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.source.PostgresConnector;
+import io.etl.core.testing.InterleavedTransactions;
 import io.etl.core.testing.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real server with the smallest logical_decoding_work_mem streams even modest transactions;
  * reading the same changes once streamed (protocol 2) and once whole (protocol 1) must give the
- * same changes at the same positions, and those must rebuild the source table: with interleaved
- * streamed transactions, whole ones committing between their blocks, ROLLBACK TO SAVEPOINT (nested
- * too) inside a streamed transaction, and a streamed transaction that aborts.
+ * same changes at the same positions, and those must rebuild the source table, for the
+ * {@link InterleavedTransactions} workload.
  */
 class StreamingAgainstPostgresTest {
   private static final String STREAMED_SLOT = "streaming_v2";
@@ -67,7 +66,7 @@ class StreamingAgainstPostgresTest {
 
   @Test
   void streamedTransactionsReplayToTheChangesProtocol1Delivers() throws Exception {
-    runInterleavedWorkload();
+    InterleavedTransactions.run(server, "items");
     Lsn end;
     try (Connection c = server.connect()) {
       end = ReplicationSlots.emitMessage(c, END_MARKER);
@@ -84,58 +83,6 @@ class StreamingAgainstPostgresTest {
     assertEquals(sourceRows(), rebuild(streamed), "the changes rebuild the source table");
     assertFalse(Files.exists(new ReplicationConfig(true, spoolRoot.toString()).spoolDirectoryFor(STREAMED_SLOT)),
         "the spool directory goes with the reader");
-  }
-
-  /**
-   * Three sessions whose transactions interleave; each step is large enough (thousands of rows)
-   * to be streamed before its transaction ends.
-   */
-  private static void runInterleavedWorkload() throws SQLException {
-    try (Connection a = server.connect(); Connection b = server.connect(); Connection c = server.connect()) {
-      a.setAutoCommit(false);
-      b.setAutoCommit(false);
-      c.setAutoCommit(false);
-      run(a, "INSERT INTO items (id, v) SELECT g, 'a' || g FROM generate_series(1, 3000) g");
-      run(b, "INSERT INTO items (id, v) SELECT g, 'b' || g FROM generate_series(100001, 103000) g");
-      run(c, "INSERT INTO items (id, v) SELECT g, 'c' || g FROM generate_series(200001, 200010) g");
-      c.commit(); // whole, between the stream blocks of a and b
-
-      run(a, "SAVEPOINT s1");
-      run(a, "INSERT INTO items (id, v) SELECT g, 'rolled back' FROM generate_series(10001, 13000) g");
-      run(a, "ROLLBACK TO SAVEPOINT s1");
-      run(a, "SAVEPOINT p");
-      run(a, "SAVEPOINT q");
-      run(a, "INSERT INTO items (id, v) SELECT g, 'nested, rolled back' FROM generate_series(20001, 22000) g");
-      run(a, "RELEASE SAVEPOINT q");
-      run(a, "INSERT INTO items (id, v) SELECT g, 'outer, rolled back' FROM generate_series(22001, 24000) g");
-      run(a, "ROLLBACK TO SAVEPOINT p");
-      run(a, "SAVEPOINT kept");
-      run(a, "INSERT INTO items (id, v) SELECT g, 'kept' FROM generate_series(30001, 31000) g");
-      run(a, "RELEASE SAVEPOINT kept");
-
-      run(b, "UPDATE items SET v = v || '+', n = n + 1 WHERE id BETWEEN 100001 AND 103000");
-      run(c, "UPDATE items SET n = 7 WHERE id BETWEEN 200001 AND 200010");
-      run(c, "INSERT INTO items (id, v) SELECT g, 'c' || g FROM generate_series(300001, 303000) g");
-      c.commit(); // streamed, commits before a and b
-
-      run(a, "DELETE FROM items WHERE id <= 1000");
-      run(a, "UPDATE items SET v = 'a2', n = n + 2 WHERE id BETWEEN 1001 AND 2000");
-      run(a, "UPDATE items SET n = 1 WHERE id BETWEEN 200001 AND 200005");
-      a.commit();
-      b.rollback(); // streamed, then aborted
-
-      run(c, "SAVEPOINT sp_only");
-      run(c, "INSERT INTO items (id, v) SELECT g, 'all rolled back' FROM generate_series(400001, 403000) g");
-      run(c, "ROLLBACK TO SAVEPOINT sp_only");
-      run(c, "INSERT INTO items (id, v) VALUES (500000, 'last')");
-      c.commit();
-    }
-  }
-
-  private static void run(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
   }
 
   /** Each change and each commit after changes, as text, up to the end marker. */
