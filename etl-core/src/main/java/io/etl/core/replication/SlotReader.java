@@ -32,7 +32,8 @@ public final class SlotReader implements AutoCloseable {
   static final int STREAMING_MIN_SERVER_VERSION = 140000;
 
   private static final Logger log = LoggerFactory.getLogger(SlotReader.class);
-  private static final long STATUS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** How often a replay from the spool, which does not read the stream, sends a status update. */
+  private static final long REPLAY_STATUS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final PGConnection connection;
   private final PGReplicationStream stream;
@@ -138,9 +139,9 @@ public final class SlotReader implements AutoCloseable {
    */
   private Event replayed() throws SQLException {
     Event event = decoder.nextReplayed();
-    if (event != null && (++replayedEvents & 1023) == 0) {
+    if (event != null && (++replayedEvents & 127) == 0) {
       long now = System.nanoTime();
-      if (now - lastStatusNanos >= STATUS_INTERVAL_NANOS) {
+      if (now - lastStatusNanos >= REPLAY_STATUS_INTERVAL_NANOS) {
         stream.forceUpdateStatus();
         lastStatusNanos = now;
       }

@@ -85,6 +85,51 @@ class StreamingAgainstPostgresTest {
         "the spool directory goes with the reader");
   }
 
+  @Test
+  void aLongReplayKeepsTheServerFromTimingTheStreamOut() throws Exception {
+    server.setConfig("wal_sender_timeout", "2s");
+    server.executeIn("postgres",
+        "CREATE TABLE slow (id integer PRIMARY KEY, v text NOT NULL)",
+        "CREATE PUBLICATION slow_pub FOR TABLE slow");
+    try (Connection c = server.connect()) {
+      ReplicationSlots.create(c, "slow_replay");
+    }
+    server.execute("INSERT INTO slow SELECT g, repeat('s', 50) FROM generate_series(1, 3000) g");
+    PostgresConnector connector = new PostgresConnector(
+        server.connectionConfig("postgres", "UNUSED"), PostgresServer.PASSWORD, "streaming-test");
+    int inserts = 0;
+    Lsn end = null;
+    long replayStarted = 0;
+    long replayTook = 0;
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    try (SlotReader reader = new SlotReader(connector.openReplication(), "slow_replay", Lsn.ZERO, "slow_pub",
+        EtlMetrics.noop(), new ReplicationConfig(true, spoolRoot.toString()))) {
+      while (System.nanoTime() < deadline) {
+        Event event = reader.poll();
+        if (event == null) {
+          Thread.sleep(5);
+        } else if (event instanceof InsertEvent) {
+          replayStarted = replayStarted == 0 ? System.nanoTime() : replayStarted;
+          inserts++;
+          Thread.sleep(2); // a slow destination: the replay outlasts wal_sender_timeout several times
+        } else if (event instanceof CommitEvent) {
+          replayTook = System.nanoTime() - replayStarted;
+          // the server must still be there to send what happens after the replay
+          try (Connection c = server.connect()) {
+            end = ReplicationSlots.emitMessage(c, END_MARKER);
+          }
+        } else if (end != null && event instanceof MessageEvent m && m.prefix().equals(END_MARKER)
+            && !m.lsn().isBefore(end)) {
+          break;
+        }
+      }
+    }
+    assertTrue(end != null, "the transaction committed");
+    assertEquals(3000, inserts);
+    assertTrue(replayTook > TimeUnit.SECONDS.toNanos(4), "the replay took longer than the timeout: " + replayTook);
+    assertTrue(Long.parseLong(slotStat("slow_replay", "stream_txns")) >= 1, "the transaction was streamed");
+  }
+
   /** Each change and each commit after changes, as text, up to the end marker. */
   private static List<String> changes(String slot, boolean streaming, Lsn end) throws Exception {
     PostgresConnector connector = new PostgresConnector(
