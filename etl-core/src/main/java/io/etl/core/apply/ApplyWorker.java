@@ -19,8 +19,6 @@ import io.etl.core.replication.SlotReader;
 import io.etl.core.sync.TableStates;
 import io.etl.core.sync.TrackedSchemas;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -28,10 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams the apply slot into the destination. A reader thread decodes the slot into a bounded
- * queue (a slow destination fills it and the reader waits, so the heap does not grow); the
- * calling thread batches the changes of tables the apply worker owns, writes each batch, and
- * only then lets the reader confirm the batch's last commit to the server.
+ * Streams the apply slot into the destination. A reader thread decodes the slot into a queue
+ * bounded by events and bytes (a slow destination fills it and the reader waits, so the heap
+ * does not grow); the calling thread batches the changes of tables the apply worker owns,
+ * writes each batch, and only then lets the reader confirm the batch's last commit to the server.
  *
  * <p>At every transaction boundary it also hands tables over from their sync workers: a table
  * waiting for a catch-up position gets the current one, and the apply worker waits until that
@@ -51,7 +49,7 @@ public final class ApplyWorker {
   private final Progress progress;
   private final TrackedSchemas schemas;
   private final SchemaWatch schemaWatch;
-  private final BlockingQueue<Event> queue;
+  private final BoundedEventQueue queue;
   private final AtomicReference<Throwable> readerFailure = new AtomicReference<>();
   private volatile boolean stopRequested;
   private volatile boolean applierDone;
@@ -83,7 +81,7 @@ public final class ApplyWorker {
     this.progress = progress;
     this.schemas = schemas;
     this.schemaWatch = schemaWatch;
-    this.queue = new ArrayBlockingQueue<>(batchConfig.queueCapacity());
+    this.queue = new BoundedEventQueue(batchConfig.queueCapacity(), batchConfig.queueMaxBytes());
     this.durableLsn = startPosition;
   }
 

@@ -13,7 +13,8 @@ public record PipelineConfig(
     RetryConfig retry,
     StateStoreConfig stateStore,
     HttpConfig http,
-    LogConfig log) {
+    LogConfig log,
+    ReplicationConfig replication) {
 
   public PipelineConfig {
     batch = batch == null ? BatchConfig.DEFAULT : batch;
@@ -22,6 +23,20 @@ public record PipelineConfig(
     stateStore = stateStore == null ? StateStoreConfig.DEFAULT : stateStore;
     http = http == null ? HttpConfig.DEFAULT : http;
     log = log == null ? LogConfig.DEFAULT : log;
+    replication = replication == null ? ReplicationConfig.DEFAULT : replication;
+  }
+
+  public PipelineConfig(
+      PipelineSettings pipeline,
+      PostgresConnectionConfig source,
+      DestinationConfig destination,
+      BatchConfig batch,
+      TableSyncConfig tableSync,
+      RetryConfig retry,
+      StateStoreConfig stateStore,
+      HttpConfig http,
+      LogConfig log) {
+    this(pipeline, source, destination, batch, tableSync, retry, stateStore, http, log, null);
   }
 
   /** Every problem with this configuration, each naming the field; empty when valid. */
@@ -48,6 +63,7 @@ public record PipelineConfig(
     stateStore.validate(problems);
     http.validate(problems);
     log.validate(problems);
+    replication.validate(problems);
     return problems;
   }
 

@@ -210,7 +210,8 @@ public final class Pipeline implements AutoCloseable {
       throws InterruptedException {
     SlotReader reader;
     try {
-      reader = new SlotReader(source.openReplication(), slot, start, config.pipeline().publication(), metrics);
+      reader = new SlotReader(source.openReplication(), slot, start, config.pipeline().publication(), metrics,
+          config.replication());
     } catch (SQLException e) {
       throw source.errors().classify(e);
     }

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 
-/** Writes pgoutput v1 messages byte by byte, the way the server's proto.c does, for tests. */
+/**
+ * Writes pgoutput messages byte by byte, the way the server's proto.c does, for tests: protocol
+ * version 1, and version 2's stream messages and the xid its messages carry inside a stream block.
+ */
 final class PgOutputMessageBuilder {
   /** 2000-01-01T00:00:00Z in Unix seconds. */
   static final long PG_EPOCH_SECONDS = 946_684_800L;
@@ -48,6 +51,36 @@ final class PgOutputMessageBuilder {
 
   static ByteBuffer insert(int oid, Object... values) {
     return message('I').int32(oid).int8('N').tuple(values).buffer();
+  }
+
+  static ByteBuffer streamStart(int xid, boolean firstSegment) {
+    return message('S').int32(xid).int8(firstSegment ? 1 : 0).buffer();
+  }
+
+  static ByteBuffer streamStop() {
+    return message('E').buffer();
+  }
+
+  static ByteBuffer streamCommit(int xid, long commitLsn, long endLsn, long commitMicros) {
+    return message('c').int32(xid).int8(0).int64(commitLsn).int64(endLsn).int64(commitMicros).buffer();
+  }
+
+  static ByteBuffer streamAbort(int xid, int subxid) {
+    return message('A').int32(xid).int32(subxid).buffer();
+  }
+
+  /** An Insert inside a stream block: the (sub)transaction's xid comes before the relation. */
+  static ByteBuffer streamedInsert(int xid, int oid, Object... values) {
+    return message('I').int32(xid).int32(oid).int8('N').tuple(values).buffer();
+  }
+
+  /** A Relation inside a stream block; columns as for {@link #relation}. */
+  static ByteBuffer streamedRelation(int xid, int oid, String namespace, String name, char identity, Object... columns) {
+    ByteBuffer v1 = relation(oid, namespace, name, identity, columns);
+    v1.get(); // the type byte, written again before the xid
+    byte[] fields = new byte[v1.remaining()];
+    v1.get(fields);
+    return message('R').int32(xid).raw(fields).buffer();
   }
 
   PgOutputMessageBuilder int8(int v) {

@@ -85,6 +85,30 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets a server parameter with ALTER SYSTEM and reloads, returning once new sessions see it (the
+   * postmaster reloads asynchronously). For parameters that need no restart; write {@code value}
+   * the way SHOW prints it (e.g. {@code 64kB}).
+   */
+  public void setConfig(String name, String value) {
+    execute("ALTER SYSTEM SET " + name + " = '" + value.replace("'", "''") + "'");
+    execute("SELECT pg_reload_conf()");
+    String seen = null;
+    for (int attempt = 0; attempt < 200; attempt++) {
+      seen = queryOne("postgres", "SELECT current_setting('" + name + "')");
+      if (value.equals(seen)) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException(name + " = " + value + " did not take effect after a reload (new sessions see " + seen + ")");
+  }
+
   public int port() {
     return postgres.getPort();
   }

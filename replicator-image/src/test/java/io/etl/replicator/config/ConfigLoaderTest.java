@@ -45,6 +45,9 @@ class ConfigLoaderTest {
     assertEquals("prefer", config.source().sslMode());
     assertEquals(9187, config.http().port());
     assertEquals(10_000, config.batch().maxEvents());
+    assertEquals(32L * 1024 * 1024, config.batch().queueMaxBytes());
+    assertTrue(config.replication().streaming());
+    assertEquals(Path.of(System.getProperty("java.io.tmpdir"), "etl-spool").toString(), config.replication().spoolDirectory());
     assertEquals("info", config.log().level());
   }
 
@@ -61,6 +64,8 @@ class ConfigLoaderTest {
     assertEquals(2.0, config.retry().multiplier());
     assertEquals("postgres", config.stateStore().type());
     assertEquals("text", config.log().format());
+    assertEquals("/tmp/etl-spool", config.replication().spoolDirectory());
+    assertTrue(config.replication().streaming());
   }
 
   private static final String SYNTAX_FIX =
@@ -89,7 +94,7 @@ class ConfigLoaderTest {
         failure(VALID.replace("  host: localhost", "  hots: localhost")));
     assertEquals(
         "etl: unknown key 'replicas' at line 13 in p.yaml (known keys: pipeline, source, destination, batch, tableSync,"
-            + " retry, stateStore, http, log). Fix: remove or correct it.",
+            + " retry, stateStore, http, log, replication). Fix: remove or correct it.",
         failure(VALID + "replicas: 2\n"));
   }
 
@@ -120,8 +125,9 @@ class ConfigLoaderTest {
         failure(VALID.replace("destination:\n  type: memory", "destination: memory")));
     assertEquals(
         "etl: wrong type for the top level at line 1 in p.yaml: expected a mapping with the keys pipeline, source,"
-            + " destination, batch, tableSync, retry, stateStore, http, log, got 'just text'. Fix: change the top level"
-            + " to a mapping with the keys pipeline, source, destination, batch, tableSync, retry, stateStore, http, log.",
+            + " destination, batch, tableSync, retry, stateStore, http, log, replication, got 'just text'. Fix: change the"
+            + " top level to a mapping with the keys pipeline, source, destination, batch, tableSync, retry, stateStore,"
+            + " http, log, replication.",
         failure("just text\n"));
   }
 

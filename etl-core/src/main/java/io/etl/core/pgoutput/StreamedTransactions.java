@@ -1,0 +1,190 @@
+package io.etl.core.pgoutput;
+
+import io.etl.core.error.EtlException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transactions pgoutput streams before they commit (protocol version 2), each spooled to its
+ * own file in a directory that belongs to one replication stream. Stream blocks of different
+ * transactions may interleave with each other and with whole transactions; a spool lives from
+ * the first block of its transaction to its Stream Commit (then it is replayed) or Stream Abort.
+ *
+ * <p>Nothing spooled is ever confirmed to the server, so a restart gets every uncommitted
+ * transaction streamed again from its first change: the directory is emptied when a stream
+ * starts and removed when it closes. Not thread-safe.
+ */
+public final class StreamedTransactions implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(StreamedTransactions.class);
+
+  private final Path directory;
+  private final Map<Long, TransactionSpool> spools = new HashMap<>();
+  private TransactionSpool current;
+  /** The spool of the last committed transaction, being replayed (until it closes itself). */
+  private SpoolReplay replaying;
+
+  /** Takes {@code directory} over, deleting whatever an earlier stream left in it. */
+  public StreamedTransactions(Path directory) {
+    this.directory = directory;
+    try {
+      Files.createDirectories(directory);
+      try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory)) {
+        for (Path file : leftovers) {
+          Files.deleteIfExists(file);
+        }
+      }
+    } catch (IOException e) {
+      throw spoolFailure("prepare the spool directory " + directory, e);
+    }
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  /** True while some streamed transaction has neither committed nor aborted. */
+  public boolean anyUncommitted() {
+    return !spools.isEmpty();
+  }
+
+  /** Stream Start: the messages up to Stream Stop belong to top-level transaction {@code xid}. */
+  void startBlock(long xid, boolean firstSegment) {
+    if (current != null) {
+      throw new IllegalStateException("pgoutput Stream Start for xid " + xid + " inside the stream block of xid "
+          + current.xid());
+    }
+    TransactionSpool spool = spools.get(xid);
+    try {
+      if (spool == null || firstSegment) {
+        if (!firstSegment) {
+          throw new IllegalStateException("pgoutput streams a later segment of transaction " + xid
+              + " whose first segment this stream never received; restart the stream from the last confirmed position");
+        }
+        if (spool != null) {
+          spool.delete();
+        }
+        spool = TransactionSpool.create(xid, directory);
+        spools.put(xid, spool);
+      }
+      spool.open();
+    } catch (IOException e) {
+      throw spoolFailure("open a spool file in " + directory, e);
+    }
+    current = spool;
+  }
+
+  /** Stream Stop. */
+  void endBlock() {
+    TransactionSpool spool = requireBlock();
+    current = null;
+    try {
+      spool.close();
+    } catch (IOException e) {
+      throw spoolFailure("write the spool file " + spool.file(), e);
+    }
+  }
+
+  /** Top-level xid of the open stream block. */
+  long blockXid() {
+    return requireBlock().xid();
+  }
+
+  /** Appends a message of the open block; {@code changeXid} is the (sub)transaction it names. */
+  void append(long changeXid, byte kind, ByteBuffer body) {
+    TransactionSpool spool = requireBlock();
+    try {
+      spool.append(changeXid, kind, body);
+    } catch (IOException e) {
+      throw spoolFailure("write the spool file " + spool.file(), e);
+    }
+  }
+
+  /**
+   * Stream Commit: the transaction's messages, to be replayed now; null when none was spooled
+   * (a transaction whose stream blocks carried nothing).
+   */
+  SpoolReplay commit(long xid) {
+    requireNoBlock('c');
+    TransactionSpool spool = spools.remove(xid);
+    if (spool == null) {
+      return null;
+    }
+    try {
+      replaying = spool.replay();
+      return replaying;
+    } catch (IOException e) {
+      throw spoolFailure("read the spool file " + spool.file(), e);
+    }
+  }
+
+  /**
+   * Stream Abort: of the top-level transaction ({@code subxid == xid}) drops its spool; of a
+   * subtransaction, the changes it made.
+   */
+  void abort(long xid, long subxid) {
+    requireNoBlock('A');
+    TransactionSpool spool = spools.get(xid);
+    if (spool == null) {
+      return;
+    }
+    try {
+      if (subxid == xid) {
+        spools.remove(xid);
+        spool.delete();
+      } else {
+        spool.abortSubtransaction(subxid);
+      }
+    } catch (IOException e) {
+      throw spoolFailure("cut back the spool file " + spool.file(), e);
+    }
+  }
+
+  /** Deletes every spool and the directory; what cannot be deleted is logged and left. */
+  @Override
+  public void close() {
+    current = null;
+    try {
+      if (replaying != null) {
+        replaying.close();
+        replaying = null;
+      }
+      for (TransactionSpool spool : spools.values()) {
+        spool.delete();
+      }
+      spools.clear();
+      Files.deleteIfExists(directory);
+    } catch (IOException e) {
+      log.warn("could not remove the spool files in {} ({}); the next start empties it", directory, e.toString());
+    }
+  }
+
+  static EtlException spoolFailure(String action, IOException e) {
+    return EtlException.retryable(
+        "spool_io",
+        "could not " + action + " for a transaction the source streams before it commits: " + e,
+        "make sure replication.spoolDirectory is writable and has room for the largest source transaction"
+            + " (or set replication.streaming: false)",
+        e);
+  }
+
+  private TransactionSpool requireBlock() {
+    if (current == null) {
+      throw new IllegalStateException("pgoutput stream message outside a stream block (no Stream Start before it)");
+    }
+    return current;
+  }
+
+  private void requireNoBlock(char kind) {
+    if (current != null) {
+      throw new IllegalStateException("pgoutput '" + kind + "' message inside the stream block of xid "
+          + current.xid() + " (no Stream Stop before it)");
+    }
+  }
+}
