@@ -25,10 +25,11 @@ final class PipelineCopyCase {
     MemoryDestination memory = intoMemory ? new MemoryDestination() : null;
     Stopwatch stopwatch = Stopwatch.start();
     TimedDestination target = new TimedDestination(intoMemory ? memory : run.postgresDestination());
+    long copied;
     try (target) {
-      run.runUntilCopied(target);
+      copied = run.runUntilCopied(target);
     }
-    Measurement measured = stopwatch.ownJvm(rows, target.firstWriteNanos());
+    Measurement measured = stopwatch.ownJvm(rows, copied, target.firstWriteNanos());
     if (intoMemory) {
       long held = memory.rowCount(new TableId("public", SourceData.COPY_TABLE));
       Checks.warnUnless(held == rows, "the memory destination holds " + held + " of " + rows + " copied rows");

@@ -10,6 +10,10 @@ import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.pipeline.Pipeline;
 import io.etl.core.pipeline.PipelineStatus;
 import io.etl.destinations.postgres.PostgresDestination;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.function.Predicate;
 
 /**
@@ -58,9 +62,45 @@ final class PipelineRun {
     }
   }
 
-  /** Runs until every table has been copied and the pipeline streams them. */
-  void runUntilCopied(Destination target) throws Exception {
-    runUntil(target, pipeline -> allStreaming(pipeline.status()));
+  /**
+   * Runs until every table has been copied and handed over to streaming, and returns the {@link
+   * System#nanoTime()} when that happened. It stops the pipeline only once the table sync
+   * workers have also dropped their slots: a worker interrupted between hand-over and dropping
+   * its slot marks its table errored, and the table would then stream nothing in the next run.
+   */
+  long runUntilCopied(Destination target) throws Exception {
+    long[] streamingSince = {-1};
+    try (Connection source = endpoints.connectSource()) {
+      runUntil(target, pipeline -> {
+        PipelineStatus status = pipeline.status();
+        failOnErroredTable(status);
+        if (streamingSince[0] < 0 && allStreaming(status)) {
+          streamingSince[0] = System.nanoTime();
+        }
+        return streamingSince[0] >= 0 && syncSlotsLeft(source) == 0;
+      });
+    }
+    return streamingSince[0];
+  }
+
+  private void failOnErroredTable(PipelineStatus status) {
+    for (PipelineStatus.TableStatus table : status.tables()) {
+      if (table.state().equals("errored")) {
+        throw new IllegalStateException("pipeline " + id + ": table " + table.name() + " errored: " + table.reason());
+      }
+    }
+  }
+
+  private long syncSlotsLeft(Connection source) {
+    try (PreparedStatement s = source.prepareStatement("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE ?")) {
+      s.setString(1, "etl\\_" + id + "\\_sync\\_%");
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private PipelineConfig config(Destination target) {

@@ -16,9 +16,13 @@ final class Stopwatch {
    * System#nanoTime()}, -1: unknown), the CPU time this JVM used and its peak RSS so far.
    */
   Measurement ownJvm(long units, long firstWriteNanos) {
-    long now = System.nanoTime();
+    return ownJvm(units, System.nanoTime(), firstWriteNanos);
+  }
+
+  /** As {@link #ownJvm(long, long)}, for work that ended at {@code endNanos}, before now. */
+  Measurement ownJvm(long units, long endNanos, long firstWriteNanos) {
     long cpu = cpuNanos();
-    return new Measurement(units, now - startNanos, firstWriteNanos < 0 ? -1 : firstWriteNanos - startNanos,
+    return new Measurement(units, endNanos - startNanos, firstWriteNanos < 0 ? -1 : firstWriteNanos - startNanos,
         cpu < 0 ? -1 : cpu - startCpuNanos, PeakRss.kib());
   }
 
