@@ -1,0 +1,123 @@
+package io.etl.bench;
+
+import io.etl.core.config.DestinationConfig;
+import io.etl.core.config.PipelineConfig;
+import io.etl.core.config.PipelineSettings;
+import io.etl.core.config.StateStoreConfig;
+import io.etl.core.destination.Destination;
+import io.etl.core.destination.MemoryDestination;
+import io.etl.core.metrics.EtlMetrics;
+import io.etl.core.pipeline.Pipeline;
+import io.etl.core.pipeline.PipelineStatus;
+import io.etl.destinations.postgres.PostgresDestination;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.function.Predicate;
+
+/**
+ * Runs one of our pipelines, with its default settings and its state in the source database,
+ * until a condition holds, then stops it the way the replicator does on SIGTERM.
+ */
+final class PipelineRun {
+  private final Endpoints endpoints;
+  private final String id;
+  private final String publication;
+
+  PipelineRun(Endpoints endpoints, String id, String publication) {
+    this.endpoints = endpoints;
+    this.id = id;
+    this.publication = publication;
+  }
+
+  /** The apply slot our pipeline {@code id} reads (and creates on its first run). */
+  static String applySlot(String id) {
+    return "etl_" + id + "_apply";
+  }
+
+  PostgresDestination postgresDestination() {
+    return new PostgresDestination(endpoints.destination(), Endpoints.PASSWORD);
+  }
+
+  void runUntil(Destination target, Predicate<Pipeline> done) throws Exception {
+    try (Pipeline pipeline = new Pipeline(config(target), target, EtlMetrics.noop(), Endpoints.ENVIRONMENT)) {
+      Throwable[] failure = new Throwable[1];
+      Thread runner = new Thread(() -> {
+        try {
+          pipeline.run();
+        } catch (Throwable t) {
+          failure[0] = t;
+        }
+      }, "bench-pipeline");
+      runner.start();
+      while (!done.test(pipeline)) {
+        if (!runner.isAlive()) {
+          throw new IllegalStateException("pipeline " + id + " ended early", failure[0]);
+        }
+        Thread.sleep(20);
+      }
+      pipeline.stop();
+      runner.join();
+    }
+  }
+
+  /**
+   * Runs until every table has been copied and handed over to streaming, and returns the {@link
+   * System#nanoTime()} when that happened. It stops the pipeline only once the table sync
+   * workers have also dropped their slots: a worker interrupted between hand-over and dropping
+   * its slot marks its table errored, and the table would then stream nothing in the next run.
+   */
+  long runUntilCopied(Destination target) throws Exception {
+    long[] streamingSince = {-1};
+    try (Connection source = endpoints.connectSource()) {
+      runUntil(target, pipeline -> {
+        PipelineStatus status = pipeline.status();
+        failOnErroredTable(status);
+        if (streamingSince[0] < 0 && allStreaming(status)) {
+          streamingSince[0] = System.nanoTime();
+        }
+        return streamingSince[0] >= 0 && syncSlotsLeft(source) == 0;
+      });
+    }
+    return streamingSince[0];
+  }
+
+  private void failOnErroredTable(PipelineStatus status) {
+    for (PipelineStatus.TableStatus table : status.tables()) {
+      if (table.state().equals("errored")) {
+        throw new IllegalStateException("pipeline " + id + ": table " + table.name() + " errored: " + table.reason());
+      }
+    }
+  }
+
+  private long syncSlotsLeft(Connection source) {
+    try (PreparedStatement s = source.prepareStatement("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE ?")) {
+      s.setString(1, "etl\\_" + id + "\\_sync\\_%");
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private PipelineConfig config(Destination target) {
+    boolean postgres = !(unwrapped(target) instanceof MemoryDestination);
+    return new PipelineConfig(
+        new PipelineSettings(id, publication),
+        endpoints.source(),
+        new DestinationConfig(postgres ? "postgres" : "memory", postgres ? endpoints.destination() : null),
+        null, null, null, new StateStoreConfig("postgres"), null, null);
+  }
+
+  private static Destination unwrapped(Destination target) {
+    return target instanceof TimedDestination timed ? timed.target() : target;
+  }
+
+  private static boolean allStreaming(PipelineStatus status) {
+    return !status.tables().isEmpty()
+        && status.tables().stream().allMatch(t -> t.state().equals("ready") || t.state().equals("sync_done"));
+  }
+}
