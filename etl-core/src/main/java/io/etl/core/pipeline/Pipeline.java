@@ -151,6 +151,7 @@ public final class Pipeline implements AutoCloseable {
         names.put(table.oid(), table.id());
       }
       states = reconcileTables(store, names);
+      dropLeftoverSyncSlots(c, states);
       start = ReplicationSlots.find(c, slot).map(ReplicationSlots.SlotInfo::confirmedFlush).orElse(null);
       if (start == null) {
         start = ReplicationSlots.create(c, slot);
@@ -184,6 +185,37 @@ public final class Pipeline implements AutoCloseable {
       reset.put(oid, TableState.init());
     }
     return reset;
+  }
+
+  /**
+   * A crash between a table's hand-over and the drop of its sync slot, or a table that errored or
+   * left the publication, can leave a sync slot behind; nothing reads it, and it would hold WAL
+   * on the source forever.
+   */
+  private void dropLeftoverSyncSlots(Connection c, Map<Integer, TableState> states) throws SQLException {
+    String prefix = config.tableSyncSlotName(0).replaceAll("0$", "");
+    List<String> leftover = new ArrayList<>();
+    try (var ps = c.prepareStatement("SELECT slot_name FROM pg_replication_slots WHERE starts_with(slot_name, ?)")) {
+      ps.setString(1, prefix);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          leftover.add(rs.getString(1));
+        }
+      }
+    }
+    for (String slotName : leftover) {
+      TableState state = null;
+      try {
+        state = states.get(Integer.parseUnsignedInt(slotName.substring(prefix.length())));
+      } catch (NumberFormatException notOurs) {
+        continue;
+      }
+      TablePhase phase = state == null ? null : state.phase();
+      if (phase == null || phase == TablePhase.READY || phase == TablePhase.SYNC_DONE || phase == TablePhase.ERRORED) {
+        log.info("dropping leftover table sync slot {}", slotName);
+        ReplicationSlots.dropIfExists(c, slotName);
+      }
+    }
   }
 
   /** New tables in the publication start at INIT; tables that left it are forgotten. */

@@ -97,10 +97,16 @@ public final class TableSyncWorker {
         }
       }
     } catch (EtlException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        // the pipeline is stopping or the table left the publication: not the table's fault
+        tables.abandonHandOver(oid);
+        throw new InterruptedException("table sync of " + tables.name(oid) + " stopped: " + e.getMessage());
+      }
       if (!e.isRetryable()) {
         log.error("table {} errored: {}", tables.name(oid), e.getMessage());
         metrics.error("fatal", e.category());
         tables.errored(oid, e.reason(), e.solution());
+        dropSlotOfErroredTable();
         return;
       }
       tables.abandonHandOver(oid);
@@ -111,6 +117,16 @@ public final class TableSyncWorker {
     } catch (InterruptedException | RuntimeException | Error e) {
       tables.abandonHandOver(oid);
       throw e;
+    }
+  }
+
+  /** An errored table waits for a user's retry, which copies it from scratch: its slot would only hold WAL. */
+  private void dropSlotOfErroredTable() {
+    try (Connection c = source.open()) {
+      ReplicationSlots.dropIfExists(c, slotName());
+    } catch (SQLException | RuntimeException e) {
+      log.warn("table {}: could not drop sync slot {} ({}); drop it by hand if it stays", tables.name(oid), slotName(),
+          e.getMessage());
     }
   }
 
@@ -170,8 +186,12 @@ public final class TableSyncWorker {
     Failpoints.reached(Failpoint.SYNC_HAND_OVER);
     tables.syncDone(oid, handOver);
     log.info("table {}: in sync at {}, handed to the apply worker", tables.name(oid), handOver);
+    // a failure here is no reason to redo the table: the next start drops a leftover slot
     try (Connection c = source.open()) {
       ReplicationSlots.dropIfExists(c, slotName());
+    } catch (SQLException | RuntimeException e) {
+      log.warn("table {}: sync slot {} not dropped ({}); it is dropped at the next start", tables.name(oid), slotName(),
+          e.getMessage());
     }
     return true;
   }

@@ -24,9 +24,13 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Applies changes inside one open destination transaction. Consecutive changes of the same
- * shape (table, kind, columns) share one prepared statement and go as one JDBC batch; a change
- * of another shape first sends the pending batch, so source order is kept.
+ * Applies changes inside one open destination transaction. Changes of the same shape (table,
+ * kind, columns) share one prepared statement and go as one JDBC batch. Each table has at most
+ * one pending batch: a change of another shape to the same table first sends that table's batch,
+ * so each table's changes keep their source order, while changes to different tables (which the
+ * destination links by no constraint) may go in separate batches. Interleaved transactions over
+ * several tables, the usual OLTP pattern, thus still travel in batches, not one round trip per
+ * change.
  *
  * <p>Values travel as untyped text and the server casts them to the destination column's type.
  * Rows are found by the destination table's primary key; a table without one is matched on all
@@ -37,8 +41,7 @@ final class ChangeApplier implements AutoCloseable {
   private final Function<TableId, DestinationTable> tables;
   private final Map<TableSchema, int[]> columnMaps = new IdentityHashMap<>();
   private final Map<TableSchema, Map<String, PreparedStatement>> statements = new IdentityHashMap<>();
-  private PreparedStatement pending;
-  private int pendingOid = -1;
+  private final Map<Integer, PreparedStatement> pending = new java.util.LinkedHashMap<>();
   private int failedOid = -1;
 
   ChangeApplier(Connection connection, Function<TableId, DestinationTable> tables) {
@@ -106,16 +109,21 @@ final class ChangeApplier implements AutoCloseable {
     }
   }
 
-  /** Sends the pending batch. */
+  /** Sends every pending batch. */
   void flush() throws SQLException {
-    if (pending != null) {
-      try {
-        pending.executeBatch();
-      } catch (SQLException e) {
-        failedOid = pendingOid;
-        throw e;
-      }
-      pending = null;
+    for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      send(e.getKey(), e.getValue());
+      it.remove();
+    }
+  }
+
+  private void send(int oid, PreparedStatement batch) throws SQLException {
+    try {
+      batch.executeBatch();
+    } catch (SQLException e) {
+      failedOid = oid;
+      throw e;
     }
   }
 
@@ -150,10 +158,12 @@ final class ChangeApplier implements AutoCloseable {
       ps = connection.prepareStatement(sql.get());
       byShape.put(shape, ps);
     }
-    if (pending != ps) {
-      flush();
-      pending = ps;
-      pendingOid = relation.oid();
+    PreparedStatement current = pending.get(relation.oid());
+    if (current != ps) {
+      if (current != null) {
+        send(relation.oid(), current);
+      }
+      pending.put(relation.oid(), ps);
     }
     return ps;
   }
