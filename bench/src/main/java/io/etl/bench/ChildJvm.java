@@ -34,6 +34,7 @@ final class ChildJvm {
         "-cp", System.getProperty("java.class.path")));
     String profileDir = System.getenv(PROFILE_ENV);
     if (profileDir != null && !profileDir.isBlank()) {
+      java.nio.file.Files.createDirectories(Path.of(profileDir));
       command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
           + Path.of(profileDir, measuredCase + ".jfr").toAbsolutePath());
     }
