@@ -13,7 +13,8 @@ public record PipelineConfig(
     RetryConfig retry,
     StateStoreConfig stateStore,
     HttpConfig http,
-    LogConfig log) {
+    LogConfig log,
+    HeartbeatConfig heartbeat) {
 
   public PipelineConfig {
     batch = batch == null ? BatchConfig.DEFAULT : batch;
@@ -22,6 +23,21 @@ public record PipelineConfig(
     stateStore = stateStore == null ? StateStoreConfig.DEFAULT : stateStore;
     http = http == null ? HttpConfig.DEFAULT : http;
     log = log == null ? LogConfig.DEFAULT : log;
+    heartbeat = heartbeat == null ? HeartbeatConfig.DEFAULT : heartbeat;
+  }
+
+  /** Every setting but the heartbeat, which gets its default. */
+  public PipelineConfig(
+      PipelineSettings pipeline,
+      PostgresConnectionConfig source,
+      DestinationConfig destination,
+      BatchConfig batch,
+      TableSyncConfig tableSync,
+      RetryConfig retry,
+      StateStoreConfig stateStore,
+      HttpConfig http,
+      LogConfig log) {
+    this(pipeline, source, destination, batch, tableSync, retry, stateStore, http, log, null);
   }
 
   /** Every problem with this configuration, each naming the field; empty when valid. */
@@ -48,6 +64,7 @@ public record PipelineConfig(
     stateStore.validate(problems);
     http.validate(problems);
     log.validate(problems);
+    heartbeat.validate(problems);
     return problems;
   }
 

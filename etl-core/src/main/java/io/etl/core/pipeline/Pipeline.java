@@ -1,6 +1,7 @@
 package io.etl.core.pipeline;
 
 import io.etl.core.apply.ApplyWorker;
+import io.etl.core.apply.Heartbeat;
 import io.etl.core.config.PipelineConfig;
 import io.etl.core.destination.Destination;
 import io.etl.core.error.EtlException;
@@ -223,6 +224,7 @@ public final class Pipeline implements AutoCloseable {
     ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor(daemon("slot-monitor"));
     SlotLagMonitor lag = new SlotLagMonitor(source, slot, progress, metrics);
     List<Future<?>> syncs = new ArrayList<>();
+    Heartbeat heartbeat = Heartbeat.start(config.heartbeat(), source, apply::nothingInFlight, metrics);
     try {
       for (int oid : tableStates.tablesNeedingSync()) {
         TableSyncWorker worker =
@@ -253,6 +255,7 @@ public final class Pipeline implements AutoCloseable {
       apply.run();
     } finally {
       progress.streaming(false);
+      heartbeat.close();
       tableStates.stop();
       syncPool.shutdownNow();
       monitor.shutdownNow();

@@ -1,0 +1,24 @@
+package io.etl.replicator.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Polls a condition. The limit is a safety net for a broken build, not a timing assertion: a
+ * correct pipeline gets there far sooner.
+ */
+final class Await {
+  private Await() {}
+
+  static void until(BooleanSupplier condition, String what, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("not reached within " + limit.toSeconds() + " s: " + what);
+      }
+      Thread.sleep(200);
+    }
+  }
+}
