@@ -13,12 +13,20 @@ final class Await {
   private Await() {}
 
   static void until(BooleanSupplier condition, String what, Duration limit) throws InterruptedException {
+    if (!holdsWithin(condition, limit)) {
+      fail("not reached within " + limit.toSeconds() + " s: " + what);
+    }
+  }
+
+  /** Polls until {@code condition} holds; false at the limit, for a caller that asserts the details. */
+  static boolean holdsWithin(BooleanSupplier condition, Duration limit) throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        fail("not reached within " + limit.toSeconds() + " s: " + what);
+        return false;
       }
       Thread.sleep(200);
     }
+    return true;
   }
 }
