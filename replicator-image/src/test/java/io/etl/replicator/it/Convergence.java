@@ -13,9 +13,13 @@ final class Convergence {
   private Convergence() {}
 
   static Map<String, String> fingerprints(PostgresServer server, Iterable<String> tables) {
+    return fingerprints(server, "postgres", tables);
+  }
+
+  static Map<String, String> fingerprints(PostgresServer server, String database, Iterable<String> tables) {
     Map<String, String> result = new LinkedHashMap<>();
     for (String table : tables) {
-      result.put(table, server.contentFingerprint("postgres", table));
+      result.put(table, server.contentFingerprint(database, table));
     }
     return result;
   }
@@ -27,12 +31,18 @@ final class Convergence {
    */
   static void assertConverges(PostgresServer source, PostgresServer destination, Iterable<String> tables,
       BooleanSupplier ready, Duration limit) throws InterruptedException {
+    assertConverges(source, destination, "postgres", tables, ready, limit);
+  }
+
+  /** As above, into {@code destinationDatabase} of the destination server. */
+  static void assertConverges(PostgresServer source, PostgresServer destination, String destinationDatabase,
+      Iterable<String> tables, BooleanSupplier ready, Duration limit) throws InterruptedException {
     Map<String, String> expected = fingerprints(source, tables);
     long deadline = System.nanoTime() + limit.toNanos();
     Map<String, String> actual = Map.of();
     while (System.nanoTime() < deadline) {
       if (ready.getAsBoolean()) {
-        actual = fingerprints(destination, tables);
+        actual = fingerprints(destination, destinationDatabase, tables);
         if (actual.equals(expected)) {
           break;
         }

@@ -14,16 +14,21 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A {@link Pipeline} running on its own thread of the test, passwords taken from the test servers. */
+/**
+ * A {@link Pipeline} running on its own thread of the test, passwords taken from the test
+ * servers. It owns the destination it is given and closes it after the pipeline.
+ */
 final class RunningPipeline implements AutoCloseable {
   static final Map<String, String> PASSWORDS =
       Map.of("SOURCE_PASSWORD", PostgresServer.PASSWORD, "DESTINATION_PASSWORD", PostgresServer.PASSWORD);
 
   private final Pipeline pipeline;
+  private final Destination destination;
   private final Thread thread;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
   private RunningPipeline(PipelineConfig config, Destination destination, EtlMetrics metrics) {
+    this.destination = destination;
     pipeline = new Pipeline(config, destination, metrics, PASSWORDS);
     thread = new Thread(() -> {
       try {
@@ -71,6 +76,7 @@ final class RunningPipeline implements AutoCloseable {
     pipeline.stop();
     thread.join(TimeUnit.SECONDS.toMillis(60));
     pipeline.close();
+    destination.close();
     if (thread.isAlive()) {
       fail("the pipeline did not stop within 60 s");
     }
