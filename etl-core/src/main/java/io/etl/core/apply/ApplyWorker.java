@@ -95,6 +95,11 @@ public final class ApplyWorker {
     stopRequested = true;
   }
 
+  /** True when the destination holds everything the reader has read so far. */
+  public boolean nothingInFlight() {
+    return durableSeq >= enqueuedSeq;
+  }
+
   /** Runs until {@link #stop()} or a failure; rethrows the reader's failure. */
   public void run() throws InterruptedException {
     Thread readerThread = new Thread(this::readLoop, "apply-reader");

@@ -14,7 +14,8 @@ public record PipelineConfig(
     StateStoreConfig stateStore,
     HttpConfig http,
     LogConfig log,
-    ReplicationConfig replication) {
+    ReplicationConfig replication,
+    HeartbeatConfig heartbeat) {
 
   public PipelineConfig {
     batch = batch == null ? BatchConfig.DEFAULT : batch;
@@ -24,8 +25,10 @@ public record PipelineConfig(
     http = http == null ? HttpConfig.DEFAULT : http;
     log = log == null ? LogConfig.DEFAULT : log;
     replication = replication == null ? ReplicationConfig.DEFAULT : replication;
+    heartbeat = heartbeat == null ? HeartbeatConfig.DEFAULT : heartbeat;
   }
 
+  /** Every setting but replication and the heartbeat, which get their defaults. */
   public PipelineConfig(
       PipelineSettings pipeline,
       PostgresConnectionConfig source,
@@ -36,7 +39,7 @@ public record PipelineConfig(
       StateStoreConfig stateStore,
       HttpConfig http,
       LogConfig log) {
-    this(pipeline, source, destination, batch, tableSync, retry, stateStore, http, log, null);
+    this(pipeline, source, destination, batch, tableSync, retry, stateStore, http, log, null, null);
   }
 
   /** Every problem with this configuration, each naming the field; empty when valid. */
@@ -64,6 +67,7 @@ public record PipelineConfig(
     http.validate(problems);
     log.validate(problems);
     replication.validate(problems);
+    heartbeat.validate(problems);
     return problems;
   }
 

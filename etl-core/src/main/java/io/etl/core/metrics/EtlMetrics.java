@@ -15,13 +15,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * etl_bytes_received_total}, {@code etl_batch_events} (summary), {@code etl_batch_bytes}
  * (summary), {@code etl_rows_copied_total{table}}, {@code etl_replication_lag_bytes}, {@code
  * etl_confirmed_flush_lsn}, {@code etl_tables{state}}, {@code etl_errors_total{kind,category}},
- * {@code etl_retries_total{category}}.
+ * {@code etl_retries_total{category}}, {@code etl_heartbeats_total}.
  */
 public final class EtlMetrics {
   private final MeterRegistry registry;
   private final Counter eventsReceived;
   private final Counter eventsApplied;
   private final Counter bytesReceived;
+  private final Counter heartbeats;
   private final DistributionSummary batchEvents;
   private final DistributionSummary batchBytes;
   private final AtomicLong lagBytes = new AtomicLong();
@@ -40,6 +41,10 @@ public final class EtlMetrics {
     bytesReceived =
         Counter.builder("etl.bytes.received")
             .description("Bytes of pgoutput data received from the source")
+            .register(registry);
+    heartbeats =
+        Counter.builder("etl.heartbeats")
+            .description("Heartbeat messages written to the source while the apply worker was idle")
             .register(registry);
     batchEvents =
         DistributionSummary.builder("etl.batch.events")
@@ -76,6 +81,10 @@ public final class EtlMetrics {
 
   public void bytesReceived(long n) {
     bytesReceived.increment(n);
+  }
+
+  public void heartbeat() {
+    heartbeats.increment();
   }
 
   public void batchApplied(int events, long bytes) {

@@ -1,6 +1,7 @@
 package io.etl.core.pipeline;
 
 import io.etl.core.apply.ApplyWorker;
+import io.etl.core.apply.Heartbeat;
 import io.etl.core.config.PipelineConfig;
 import io.etl.core.destination.Destination;
 import io.etl.core.error.EtlException;
@@ -256,6 +257,7 @@ public final class Pipeline implements AutoCloseable {
     SlotLagMonitor lag = new SlotLagMonitor(source, slot, progress, metrics);
     TableSyncSupervisor supervisor =
         new TableSyncSupervisor(config, source, destination, tableStates, schemas, metrics, syncPool);
+    Heartbeat heartbeat = Heartbeat.start(config.heartbeat(), source, apply::nothingInFlight, metrics);
     try {
       int toSync = tableStates.tablesNeedingSync().size();
       monitor.scheduleWithFixedDelay(() -> {
@@ -278,6 +280,7 @@ public final class Pipeline implements AutoCloseable {
       apply.run();
     } finally {
       progress.streaming(false);
+      heartbeat.close();
       tableStates.stop();
       monitor.shutdownNow();
       monitor.awaitTermination(5, TimeUnit.SECONDS);

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +29,15 @@ public final class SourcePreflight {
           + " FROM pg_catalog.pg_roles r WHERE r.rolname = current_user";
 
   private static final String PUBLICATION =
-      "SELECT p.pubinsert AND p.pubupdate AND p.pubdelete,"
-          + " (SELECT count(*) FROM pg_catalog.pg_publication_tables pt WHERE pt.pubname = p.pubname)"
+      "SELECT p.pubinsert AND p.pubupdate AND p.pubdelete, p.pubtruncate,"
+          + " (SELECT count(*) FROM pg_catalog.pg_publication_tables pt WHERE pt.pubname = p.pubname),"
+          // listed as a partitioned table only when published through its root
+          + " (SELECT string_agg(quote_ident(pt.schemaname) || '.' || quote_ident(pt.tablename), ', '"
+          + "    ORDER BY pt.schemaname, pt.tablename)"
+          + "  FROM pg_catalog.pg_publication_tables pt"
+          + "  JOIN pg_catalog.pg_namespace n ON n.nspname = pt.schemaname"
+          + "  JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = pt.tablename"
+          + "  WHERE pt.pubname = p.pubname AND c.relkind = 'p')"
           + " FROM pg_catalog.pg_publication p WHERE p.pubname = ?";
 
   private static final String SLOTS =
@@ -49,7 +57,7 @@ public final class SourcePreflight {
       checkVersion(connection);
       checkWalLevel(connection);
       checkRole(connection);
-      checkPublication(connection, publication);
+      checkPublication(connection, publication).forEach(log::warn);
       checkSlots(connection, applySlotName);
     } catch (SQLException e) {
       throw PostgresErrors.forConnection(PostgresConnector.SIDE, connection).classify(e);
@@ -111,12 +119,16 @@ public final class SourcePreflight {
     }
   }
 
-  private static void checkPublication(Connection c, String publication) throws SQLException {
+  /**
+   * Fails when the publication is missing; returns what it leaves out that the user should know
+   * (each with the fix), for {@link #check} to log.
+   */
+  static List<String> checkPublication(Connection c, String publication) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(PUBLICATION)) {
       s.setString(1, publication);
       try (ResultSet rs = s.executeQuery()) {
+        String quoted = quoteIdent(c, publication);
         if (!rs.next()) {
-          String quoted = quoteIdent(c, publication);
           throw EtlException.fatal(
               "source_publication_missing",
               "Publication " + quoted + " does not exist in source database " + quoteIdent(c, c.getCatalog()) + ".",
@@ -124,13 +136,28 @@ public final class SourcePreflight {
                   + " pipeline.publication to an existing publication.",
               null);
         }
+        List<String> warnings = new ArrayList<>();
         if (!rs.getBoolean(1)) {
-          log.warn("Publication {} does not publish all of insert, update and delete; the destination will miss"
-              + " the changes it leaves out.", publication);
+          warnings.add("Publication " + quoted + " does not publish all of insert, update and delete; the destination"
+              + " will miss the changes it leaves out.");
         }
-        if (rs.getLong(2) == 0) {
-          log.warn("Publication {} publishes no tables yet; nothing is replicated until tables are added.", publication);
+        if (!rs.getBoolean(2)) {
+          warnings.add("Publication " + quoted + " does not publish TRUNCATE, so a truncated source table keeps its"
+              + " rows in the destination. Fix: ALTER PUBLICATION " + quoted
+              + " SET (publish = 'insert, update, delete, truncate');");
         }
+        if (rs.getLong(3) == 0) {
+          warnings.add("Publication " + quoted + " publishes no tables yet; nothing is replicated until tables are added.");
+        }
+        String viaRoot = rs.getString(4);
+        if (viaRoot != null) {
+          warnings.add("Publication " + quoted + " publishes partitioned tables through their root"
+              + " (publish_via_partition_root = true): " + viaRoot + ". PostgreSQL then does not replicate a TRUNCATE"
+              + " of a single partition, nor the rows that ATTACH PARTITION or DETACH PARTITION add or remove."
+              + " Fix: truncate the partitioned table itself or DELETE from the partition; after attaching or"
+              + " detaching a partition, copy the table again.");
+        }
+        return warnings;
       }
     }
   }

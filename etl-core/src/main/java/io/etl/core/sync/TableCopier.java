@@ -48,9 +48,15 @@ final class TableCopier {
 
   /** Copies every row visible in {@code snapshotName}; returns the number of rows. */
   long copy(TableSchema schema, String snapshotName) throws SQLException, InterruptedException {
-    List<String> ranges = ctidRanges(schema);
+    Relation relation = relation(schema);
+    String from = relation.partitioned()
+        // a partitioned table holds no rows itself: its partitions' rows are its rows
+        ? " FROM " + schema.id().quoted()
+        // an inheritance parent is published apart from its children, each copied on its own
+        : " FROM ONLY " + schema.id().quoted();
+    List<String> ranges = ctidRanges(relation);
     if (ranges.size() == 1) {
-      return copyRange(schema, snapshotName, ranges.get(0));
+      return copyRange(schema, snapshotName, from + ranges.get(0));
     }
     ExecutorService pool = Executors.newFixedThreadPool(ranges.size(), r -> {
       Thread t = new Thread(r, "copy-" + schema.id().name());
@@ -60,7 +66,7 @@ final class TableCopier {
     try {
       List<Future<Long>> parts = new ArrayList<>();
       for (String range : ranges) {
-        parts.add(pool.submit(() -> copyRange(schema, snapshotName, range)));
+        parts.add(pool.submit(() -> copyRange(schema, snapshotName, from + range)));
       }
       long rows = 0;
       for (Future<Long> part : parts) {
@@ -81,19 +87,33 @@ final class TableCopier {
     }
   }
 
-  /** WHERE clauses splitting the table's current pages into ranges; the last one is open-ended. */
-  private List<String> ctidRanges(TableSchema schema) throws SQLException {
-    long pages;
+  /** What the copy needs to know of the table besides its columns. */
+  private record Relation(boolean partitioned, long pages) {}
+
+  private Relation relation(TableSchema schema) throws SQLException {
     try (Connection c = source.open();
-        PreparedStatement ps =
-            c.prepareStatement("SELECT pg_relation_size(?::oid) / current_setting('block_size')::bigint")) {
-      ps.setInt(1, schema.oid());
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT relkind = 'p', pg_relation_size(oid) / current_setting('block_size')::bigint"
+                + " FROM pg_catalog.pg_class WHERE oid = ?::oid")) {
+      ps.setLong(1, Integer.toUnsignedLong(schema.oid()));
       try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        pages = rs.getLong(1);
+        if (!rs.next()) {
+          throw new SQLException("table " + schema.id() + " (OID " + Integer.toUnsignedString(schema.oid())
+              + ") no longer exists", "42P01");
+        }
+        return new Relation(rs.getBoolean(1), rs.getLong(2));
       }
     }
-    int n = pages >= config.parallelMinPages() ? config.rangesPerTable() : 1;
+  }
+
+  /**
+   * WHERE clauses splitting the table's current pages into ranges; the last one is open-ended.
+   * A partitioned table has no pages of its own (and ctids repeat across its partitions), so it
+   * is copied whole.
+   */
+  private List<String> ctidRanges(Relation relation) {
+    long pages = relation.pages();
+    int n = !relation.partitioned() && pages >= config.parallelMinPages() ? config.rangesPerTable() : 1;
     List<String> ranges = new ArrayList<>(n);
     if (n == 1) {
       ranges.add("");
@@ -115,11 +135,11 @@ final class TableCopier {
     return ranges;
   }
 
-  private long copyRange(TableSchema schema, String snapshotName, String where) throws SQLException {
+  private long copyRange(TableSchema schema, String snapshotName, String fromWhere) throws SQLException {
     TableId id = schema.id();
     String columns =
         schema.columns().stream().map(ColumnSchema::name).map(TableId::quoteIdentifier).collect(Collectors.joining(", "));
-    String sql = "COPY (SELECT " + columns + " FROM " + id.quoted() + where + ") TO STDOUT";
+    String sql = "COPY (SELECT " + columns + fromWhere + ") TO STDOUT";
     int width = schema.columnCount();
     long copied = 0;
     try (Connection c = source.open()) {

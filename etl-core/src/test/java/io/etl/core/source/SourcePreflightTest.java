@@ -10,6 +10,7 @@ import io.etl.core.config.PostgresConnectionConfig;
 import io.etl.core.error.EtlException;
 import io.etl.core.testing.PostgresServer;
 import java.sql.Connection;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,41 @@ class SourcePreflightTest {
       assertTrue(e.getMessage().contains("no_such_pub"), e.getMessage());
       assertTrue(e.getMessage().contains("CREATE PUBLICATION"), e.getMessage());
       assertTrue(e.getMessage().contains("shop"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aPublicationThatPublishesEverythingNeedsNoWarning() throws Exception {
+    try (Connection c = openShop()) {
+      assertEquals(List.of(), SourcePreflight.checkPublication(c, "etl_pub"));
+    }
+  }
+
+  @Test
+  void aPublicationWithoutTruncateIsNamedWithTheFix() throws Exception {
+    logical.executeIn("shop", "CREATE PUBLICATION no_truncate_pub FOR TABLE orders WITH (publish = 'insert, update, delete')");
+    try (Connection c = openShop()) {
+      assertEquals(List.of("Publication no_truncate_pub does not publish TRUNCATE, so a truncated source table keeps its"
+              + " rows in the destination. Fix: ALTER PUBLICATION no_truncate_pub SET (publish = 'insert, update, delete,"
+              + " truncate');"),
+          SourcePreflight.checkPublication(c, "no_truncate_pub"));
+    }
+  }
+
+  @Test
+  void partitionsPublishedThroughTheirRootComeWithWhatPostgresDoesNotReplicate() throws Exception {
+    logical.executeIn("shop",
+        "CREATE TABLE readings (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)",
+        "CREATE TABLE readings_2024 PARTITION OF readings FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+        "CREATE PUBLICATION via_root_pub FOR TABLE readings WITH (publish_via_partition_root = true)",
+        "CREATE PUBLICATION via_leaves_pub FOR TABLE readings WITH (publish_via_partition_root = false)");
+    try (Connection c = openShop()) {
+      List<String> warnings = SourcePreflight.checkPublication(c, "via_root_pub");
+      assertEquals(1, warnings.size(), warnings.toString());
+      assertTrue(warnings.get(0).startsWith("Publication via_root_pub publishes partitioned tables through their root"
+          + " (publish_via_partition_root = true): public.readings. PostgreSQL then does not replicate a TRUNCATE of a"
+          + " single partition"), warnings.get(0));
+      assertEquals(List.of(), SourcePreflight.checkPublication(c, "via_leaves_pub"));
     }
   }
 

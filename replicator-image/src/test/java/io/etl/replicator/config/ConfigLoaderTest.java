@@ -1,6 +1,7 @@
 package io.etl.replicator.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,6 +50,18 @@ class ConfigLoaderTest {
     assertTrue(config.replication().streaming());
     assertEquals(Path.of(System.getProperty("java.io.tmpdir"), "etl-spool").toString(), config.replication().spoolDirectory());
     assertEquals("info", config.log().level());
+    assertEquals(10_000L, config.heartbeat().intervalMs());
+    assertTrue(config.heartbeat().enabled());
+  }
+
+  @Test
+  void heartbeatIsOffAtZeroAndRefusesTinyIntervals() {
+    assertFalse(loader.parse(VALID + "heartbeat:\n  intervalMs: 0\n", "p.yaml").heartbeat().enabled());
+    assertEquals(250L, loader.parse(VALID + "heartbeat:\n  intervalMs: 250\n", "p.yaml").heartbeat().intervalMs());
+    assertEquals(
+        "etl: config file p.yaml is invalid: heartbeat.intervalMs must be 0 (off) or at least 100, got 5."
+            + " Fix: correct that field in p.yaml.",
+        failure(VALID + "heartbeat:\n  intervalMs: 5\n"));
   }
 
   @Test
@@ -66,6 +79,7 @@ class ConfigLoaderTest {
     assertEquals("text", config.log().format());
     assertEquals("/tmp/etl-spool", config.replication().spoolDirectory());
     assertTrue(config.replication().streaming());
+    assertEquals(10_000L, config.heartbeat().intervalMs());
   }
 
   private static final String SYNTAX_FIX =
@@ -94,7 +108,7 @@ class ConfigLoaderTest {
         failure(VALID.replace("  host: localhost", "  hots: localhost")));
     assertEquals(
         "etl: unknown key 'replicas' at line 13 in p.yaml (known keys: pipeline, source, destination, batch, tableSync,"
-            + " retry, stateStore, http, log, replication). Fix: remove or correct it.",
+            + " retry, stateStore, http, log, replication, heartbeat). Fix: remove or correct it.",
         failure(VALID + "replicas: 2\n"));
   }
 
@@ -125,9 +139,9 @@ class ConfigLoaderTest {
         failure(VALID.replace("destination:\n  type: memory", "destination: memory")));
     assertEquals(
         "etl: wrong type for the top level at line 1 in p.yaml: expected a mapping with the keys pipeline, source,"
-            + " destination, batch, tableSync, retry, stateStore, http, log, replication, got 'just text'. Fix: change the"
+            + " destination, batch, tableSync, retry, stateStore, http, log, replication, heartbeat, got 'just text'. Fix: change the"
             + " top level to a mapping with the keys pipeline, source, destination, batch, tableSync, retry, stateStore,"
-            + " http, log, replication.",
+            + " http, log, replication, heartbeat.",
         failure("just text\n"));
   }
 
