@@ -92,7 +92,7 @@ class IdleWalTest {
         new PipelineSettings(id, "idle_pub"),
         source.connectionConfig("postgres", "SOURCE_PASSWORD"),
         new DestinationConfig("memory", null),
-        null, null, null, new StateStoreConfig("memory"), null, null,
+        null, null, null, new StateStoreConfig("memory"), null, null, null,
         new HeartbeatConfig(heartbeatMs));
   }
 }
