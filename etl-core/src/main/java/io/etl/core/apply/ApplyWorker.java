@@ -249,10 +249,14 @@ public final class ApplyWorker {
           throw e;
         }
         int oid = e.tableOid().getAsInt();
+        List<Event> others = EventsOfOtherTables.without(remaining, oid);
+        if (others.size() == remaining.size()) {
+          throw e; // the batch holds nothing of that table: leaving it out would change nothing
+        }
         log.error("table {} errored: {}", tables.name(oid), e.getMessage());
         metrics.error("fatal", e.category());
         tables.errored(oid, e.reason(), e.solution());
-        remaining = EventsOfOtherTables.without(remaining, oid);
+        remaining = others;
       }
     }
   }
