@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etl.core.testing.PostgresServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * from without help, losing nothing.
  */
 class FaultClassesTest {
-  private static final String PASSWORD_ENV = "ETL_TEST_PASSWORD";
   private static final ObjectMapper JSON = new ObjectMapper();
   private PostgresServer source;
   private PostgresServer destination;
@@ -159,30 +157,11 @@ class FaultClassesTest {
   }
 
   private static Map<String, String> env() {
-    return Map.of(PASSWORD_ENV, PostgresServer.PASSWORD);
+    return LocalPipelineConfig.ENV;
   }
 
   private Path config(String id) throws Exception {
-    return Files.writeString(dir.resolve(id + ".yaml"), """
-        pipeline:
-          id: %s
-          publication: pub
-        source:
-          host: localhost
-          port: %d
-          database: postgres
-          user: postgres
-          password: {env: %s}
-          sslMode: disable
-        destination:
-          type: postgres
-          postgres:
-            host: localhost
-            port: %d
-            database: postgres
-            user: postgres
-            password: {env: %s}
-            sslMode: disable
+    return LocalPipelineConfig.write(dir, id, source, destination, """
         batch:
           maxFillMs: 50
         tableSync:
@@ -191,9 +170,6 @@ class FaultClassesTest {
         retry:
           initialBackoffMs: 100
           maxBackoffMs: 1000
-        http:
-          port: 0
-          bindAddress: 127.0.0.1
-        """.formatted(id, source.port(), PASSWORD_ENV, destination.port(), PASSWORD_ENV));
+        """);
   }
 }

@@ -4,7 +4,6 @@ import static io.etl.replicator.InProcessReplicator.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.etl.core.testing.PostgresServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Restarts where the source's idea of our position and the destination's differ: nothing may be lost. */
 class RestartPositionsTest {
-  private static final String PASSWORD_ENV = "ETL_TEST_PASSWORD";
   private static final List<String> TABLES = List.of("a", "b");
   private PostgresServer source;
   private PostgresServer destination;
@@ -70,33 +68,10 @@ class RestartPositionsTest {
   }
 
   private static Map<String, String> env() {
-    return Map.of(PASSWORD_ENV, PostgresServer.PASSWORD);
+    return LocalPipelineConfig.ENV;
   }
 
   private Path config(String id) throws Exception {
-    return Files.writeString(dir.resolve(id + ".yaml"), """
-        pipeline:
-          id: %s
-          publication: pub
-        source:
-          host: localhost
-          port: %d
-          database: postgres
-          user: postgres
-          password: {env: %s}
-          sslMode: disable
-        destination:
-          type: postgres
-          postgres:
-            host: localhost
-            port: %d
-            database: postgres
-            user: postgres
-            password: {env: %s}
-            sslMode: disable
-        http:
-          port: 0
-          bindAddress: 127.0.0.1
-        """.formatted(id, source.port(), PASSWORD_ENV, destination.port(), PASSWORD_ENV));
+    return LocalPipelineConfig.write(dir, id, source, destination, "");
   }
 }

@@ -4,10 +4,8 @@ import static io.etl.replicator.InProcessReplicator.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.etl.core.testing.PostgresServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
  * source's rows (count and content hash).
  */
 class SchemaChangeTest {
-  private static final String PASSWORD_ENV = "ETL_TEST_PASSWORD";
   private static PostgresServer source;
   private static PostgresServer destination;
 
@@ -45,7 +42,7 @@ class SchemaChangeTest {
         "CREATE TABLE side (id int PRIMARY KEY, v text)",
         "INSERT INTO side SELECT g, 'v' || g FROM generate_series(1, 50) g",
         "CREATE PUBLICATION pub FOR TABLE t1, side");
-    try (InProcessReplicator replicator = InProcessReplicator.start(config("schema"), Map.of(PASSWORD_ENV, PostgresServer.PASSWORD))) {
+    try (InProcessReplicator replicator = InProcessReplicator.start(config("schema"), LocalPipelineConfig.ENV)) {
       await(replicator::ready, "ready");
       awaitSame("t1", "initial copy");
 
@@ -125,33 +122,11 @@ class SchemaChangeTest {
   }
 
   private static Path config(String id) throws Exception {
-    return Files.writeString(dir.resolve(id + ".yaml"), """
-        pipeline:
-          id: %s
-          publication: pub
-        source:
-          host: localhost
-          port: %d
-          database: postgres
-          user: postgres
-          password: {env: %s}
-          sslMode: disable
-        destination:
-          type: postgres
-          postgres:
-            host: localhost
-            port: %d
-            database: postgres
-            user: postgres
-            password: {env: %s}
-            sslMode: disable
+    return LocalPipelineConfig.write(dir, id, source, destination, """
         batch:
           maxFillMs: 50
         tableSync:
           publicationRefreshMs: 300
-        http:
-          port: 0
-          bindAddress: 127.0.0.1
-        """.formatted(id, source.port(), PASSWORD_ENV, destination.port(), PASSWORD_ENV));
+        """);
   }
 }
