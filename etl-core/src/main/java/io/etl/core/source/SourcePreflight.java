@@ -40,6 +40,14 @@ public final class SourcePreflight {
           + "  WHERE pt.pubname = p.pubname AND c.relkind = 'p')"
           + " FROM pg_catalog.pg_publication p WHERE p.pubname = ?";
 
+  private static final String FILTERED_TABLES =
+      "SELECT string_agg(format('%I.%I', n.nspname, c.relname), ', ' ORDER BY n.nspname, c.relname)"
+          + " FROM pg_catalog.pg_publication_rel pr"
+          + " JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid"
+          + " JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid"
+          + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+          + " WHERE p.pubname = ? AND (pr.prattrs IS NOT NULL OR pr.prqual IS NOT NULL)";
+
   private static final String SLOTS =
       "SELECT current_setting('max_replication_slots')::int,"
           + " (SELECT count(*) FROM pg_catalog.pg_replication_slots),"
@@ -136,6 +144,7 @@ public final class SourcePreflight {
                   + " pipeline.publication to an existing publication.",
               null);
         }
+        refuseFilteredTables(c, publication, quoted);
         List<String> warnings = new ArrayList<>();
         if (!rs.getBoolean(1)) {
           warnings.add("Publication " + quoted + " does not publish all of insert, update and delete; the destination"
@@ -158,6 +167,34 @@ public final class SourcePreflight {
               + " detaching a partition, copy the table again.");
         }
         return warnings;
+      }
+    }
+  }
+
+  /**
+   * PostgreSQL 15+ publications can carry a column list or a row filter per table. The stream then
+   * sends only those columns and rows, while the copy takes the whole table: the destination would
+   * silently hold columns and rows that are never updated or deleted.
+   */
+  private static void refuseFilteredTables(Connection c, String publication, String quoted) throws SQLException {
+    if (Integer.parseInt(setting(c, "server_version_num")) < 150000) {
+      return;
+    }
+    try (PreparedStatement s = c.prepareStatement(FILTERED_TABLES)) {
+      s.setString(1, publication);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        String tables = rs.getString(1);
+        if (tables != null) {
+          throw EtlException.fatal(
+              "source_publication_filtered",
+              "Publication " + quoted + " publishes a column list or a row filter (WHERE) for " + tables
+                  + "; the replicator copies whole tables, so the destination would keep columns and rows the"
+                  + " stream never updates.",
+              "Publish those tables without a column list and WHERE clause (ALTER PUBLICATION " + quoted
+                  + " SET TABLE …), or use a publication of its own for the pipeline.",
+              null);
+        }
       }
     }
   }

@@ -77,6 +77,20 @@ class SourcePreflightTest {
   }
 
   @Test
+  void columnListsAndRowFiltersAreRefusedNamingTheTables() throws Exception {
+    logical.executeIn("shop",
+        "CREATE TABLE customers (id int PRIMARY KEY, name text, secret text)",
+        "CREATE PUBLICATION filtered_pub FOR TABLE orders WHERE (id > 10), customers (id, name)");
+    try (Connection c = openShop()) {
+      EtlException e = assertThrows(EtlException.class, () -> SourcePreflight.checkPublication(c, "filtered_pub"));
+      assertFalse(e.isRetryable());
+      assertEquals("source_publication_filtered", e.category());
+      assertTrue(e.getMessage().contains("for public.customers, public.orders;"), e.getMessage());
+      assertTrue(e.getMessage().contains("ALTER PUBLICATION filtered_pub SET TABLE"), e.getMessage());
+    }
+  }
+
+  @Test
   void aPublicationWithoutTruncateIsNamedWithTheFix() throws Exception {
     logical.executeIn("shop", "CREATE PUBLICATION no_truncate_pub FOR TABLE orders WITH (publish = 'insert, update, delete')");
     try (Connection c = openShop()) {
