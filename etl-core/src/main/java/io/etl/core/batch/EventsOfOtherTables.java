@@ -23,17 +23,26 @@ public final class EventsOfOtherTables {
           kept.add(others.size() == t.tables().size() ? t
               : new TruncateEvent(t.position(), others, t.cascade(), t.restartIdentity()));
         }
-      } else if (!belongsTo(event, oid)) {
+      } else if (tableOf(event) != oid) {
         kept.add(event);
       }
     }
     return kept;
   }
 
-  private static boolean belongsTo(Event event, int oid) {
-    return event instanceof InsertEvent i && i.table().oid() == oid
-        || event instanceof UpdateEvent u && u.table().oid() == oid
-        || event instanceof DeleteEvent d && d.table().oid() == oid
-        || event instanceof SchemaChangeEvent s && s.oid() == oid;
+  /** The OID of the table an event changes (a truncate's first table); -1 for boundaries and messages. */
+  public static int tableOf(Event event) {
+    if (event instanceof InsertEvent i) {
+      return i.table().oid();
+    } else if (event instanceof UpdateEvent u) {
+      return u.table().oid();
+    } else if (event instanceof DeleteEvent d) {
+      return d.table().oid();
+    } else if (event instanceof TruncateEvent t) {
+      return t.tables().get(0).oid();
+    } else if (event instanceof SchemaChangeEvent s) {
+      return s.oid();
+    }
+    return -1;
   }
 }

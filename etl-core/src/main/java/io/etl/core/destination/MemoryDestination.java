@@ -1,7 +1,6 @@
 package io.etl.core.destination;
 
 import io.etl.core.error.EtlException;
-import io.etl.core.event.ChangeEvent;
 import io.etl.core.event.DeleteEvent;
 import io.etl.core.event.Event;
 import io.etl.core.event.SchemaChangeEvent;

@@ -11,10 +11,10 @@ import io.etl.core.source.PostgresConnector;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +30,7 @@ public final class SourceSchemaWatch implements SchemaWatch {
   private final TrackedSchemas tracked;
   private final PostgresConnector source;
   /** Relation messages already checked, by identity: the decoder makes one object per message. */
-  private final Map<Integer, TableSchema> checked = new ConcurrentHashMap<>();
+  private final Map<Integer, TableSchema> checked = new HashMap<>();
 
   public SourceSchemaWatch(TrackedSchemas tracked, PostgresConnector source) {
     this.tracked = tracked;

@@ -1,11 +1,11 @@
 package io.etl.destinations.postgres;
 
+import io.etl.core.batch.EventsOfOtherTables;
 import io.etl.core.config.PostgresConnectionConfig;
 import io.etl.core.copy.CopyText;
 import io.etl.core.destination.Destination;
 import io.etl.core.destination.Unapplied;
 import io.etl.core.error.EtlException;
-import io.etl.core.event.ChangeEvent;
 import io.etl.core.event.DeleteEvent;
 import io.etl.core.event.Event;
 import io.etl.core.event.InsertEvent;
@@ -165,7 +165,7 @@ public final class PostgresDestination implements Destination {
         Unapplied unapplied = Unapplied.after(applied, events);
         try {
           for (Event event : unapplied.changes()) {
-            tableOid = tableOf(event);
+            tableOid = EventsOfOtherTables.tableOf(event);
             if (event instanceof InsertEvent insert) {
               applier.insert(insert);
             } else if (event instanceof UpdateEvent update) {
@@ -204,21 +204,6 @@ public final class PostgresDestination implements Destination {
   /** A fatal failure while applying one table's change errors only that table. */
   private static EtlException pinned(EtlException e, int tableOid) {
     return e.isRetryable() || tableOid < 0 ? e : e.forTable(tableOid);
-  }
-
-  private static int tableOf(Event event) {
-    if (event instanceof ChangeEvent change && !(event instanceof TruncateEvent)) {
-      return change instanceof InsertEvent i ? i.table().oid()
-          : change instanceof UpdateEvent u ? u.table().oid()
-          : ((DeleteEvent) change).table().oid();
-    }
-    if (event instanceof TruncateEvent t) {
-      return t.tables().get(0).oid();
-    }
-    if (event instanceof SchemaChangeEvent s) {
-      return s.oid();
-    }
-    return -1;
   }
 
   @Override

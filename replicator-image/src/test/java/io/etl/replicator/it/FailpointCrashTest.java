@@ -61,41 +61,18 @@ class FailpointCrashTest {
   void crashAtFailpointLosesAndDuplicatesNothing(Failpoint point) throws Exception {
     String pipeline = "fp_" + point.name().toLowerCase(Locale.ROOT);
     destination.execute("CREATE DATABASE " + pipeline);
-    Path config = ReplicatorProcess.writeConfig(Path.of("target", "it-config"), """
-        pipeline:
-          id: %s
-          publication: %s
-        source:
-          host: localhost
-          port: %d
-          database: postgres
-          user: postgres
-          password: {env: SOURCE_PASSWORD}
-          sslMode: disable
-        destination:
-          type: postgres
-          postgres:
-            host: localhost
-            port: %d
-            database: %s
-            user: postgres
-            password: {env: DESTINATION_PASSWORD}
-            sslMode: disable
-        batch:
-          maxEvents: 500
-          maxFillMs: 50
-        tableSync:
-          maxWorkers: 2
-          rangesPerTable: 2
-          parallelMinPages: 128
-          rowsPerWrite: 1000
-        retry:
-          initialBackoffMs: 100
-          maxBackoffMs: 1000
-        http:
-          port: 0
-        """.formatted(pipeline, SourceFixture.PUBLICATION, source.port(), destination.port(), pipeline));
-    Map<String, String> env = Map.of("SOURCE_PASSWORD", PostgresServer.PASSWORD, "DESTINATION_PASSWORD", PostgresServer.PASSWORD);
+    Path config = ReplicatorProcess.writeConfig(Path.of("target", "it-config"),
+        PipelineYaml.postgresToPostgres(pipeline, SourceFixture.PUBLICATION, source, destination, pipeline, """
+            batch:
+              maxEvents: 500
+              maxFillMs: 50
+            tableSync:
+              maxWorkers: 2
+              rangesPerTable: 2
+              parallelMinPages: 128
+              rowsPerWrite: 1000
+            """));
+    Map<String, String> env = PipelineYaml.PASSWORDS;
     Path log = ReplicatorProcess.logFile("failpoint-" + point.label());
     String armed = "-D" + Failpoints.PROPERTY + "=" + point.label() + "@" + crashingHit(point);
 

@@ -13,6 +13,12 @@ final class PipelineYaml {
   /** Source and destination blocks, quick retries, a free HTTP port, then {@code extraBlocks}. */
   static String postgresToPostgres(String pipelineId, String publication, PostgresServer source,
       PostgresServer destination, String extraBlocks) {
+    return postgresToPostgres(pipelineId, publication, source, destination, "postgres", extraBlocks);
+  }
+
+  /** As above, into {@code destinationDatabase} of the destination server. */
+  static String postgresToPostgres(String pipelineId, String publication, PostgresServer source,
+      PostgresServer destination, String destinationDatabase, String extraBlocks) {
     return """
         pipeline:
           id: %s
@@ -29,7 +35,7 @@ final class PipelineYaml {
           postgres:
             host: localhost
             port: %d
-            database: postgres
+            database: %s
             user: postgres
             password: {env: DESTINATION_PASSWORD}
             sslMode: disable
@@ -38,6 +44,7 @@ final class PipelineYaml {
           maxBackoffMs: 1000
         http:
           port: 0
-        """.formatted(pipelineId, publication, source.port(), destination.port()) + extraBlocks;
+        """.formatted(pipelineId, publication, source.port(), destination.port(), destinationDatabase)
+        + extraBlocks;
   }
 }
