@@ -1,0 +1,20 @@
+package io.etl.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+/** How changes are grouped before they are written. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class BatchSpec {
+  @Min(1)
+  @Max(1000000)
+  @JsonPropertyDescription("Most changes per destination write.")
+  public Integer maxEvents;
+
+  @Min(1)
+  @Max(600000)
+  @JsonPropertyDescription("Longest a batch waits to fill, in milliseconds.")
+  public Integer maxFillMs;
+}
