@@ -16,7 +16,8 @@ public class BigQueryTarget {
   public String projectId;
 
   @Required
-  @Pattern("^[A-Za-z0-9_]{1,1024}$")
+  @Pattern("^[A-Za-z0-9_]+$")
+  @io.fabric8.generator.annotation.Size(min = 1, max = 1024)
   @JsonPropertyDescription("Dataset the tables are written to.")
   public String datasetId;
 
