@@ -72,10 +72,10 @@ public record PipelineConfig(
   }
 
   public String applySlotName() {
-    return "etl_" + pipeline.id() + "_apply";
+    return io.etl.core.replication.SlotNames.apply(pipeline.id());
   }
 
   public String tableSyncSlotName(int tableOid) {
-    return "etl_" + pipeline.id() + "_sync_" + tableOid;
+    return io.etl.core.replication.SlotNames.tableSync(pipeline.id(), tableOid);
   }
 }

@@ -6,9 +6,15 @@ import java.util.List;
  * How to reach a PostgreSQL server.
  *
  * @param sslMode libpq sslmode: disable, allow, prefer (default), require, verify-ca, verify-full
+ * @param sslRootCert path of the CA certificate (PEM) that verify-ca and verify-full check the
+ *     server against; pgjdbc's default ({@code ~/.postgresql/root.crt}) when unset
  */
 public record PostgresConnectionConfig(
-    String host, Integer port, String database, String user, SecretRef password, String sslMode) {
+    String host, Integer port, String database, String user, SecretRef password, String sslMode, String sslRootCert) {
+
+  public PostgresConnectionConfig(String host, Integer port, String database, String user, SecretRef password, String sslMode) {
+    this(host, port, database, user, password, sslMode, null);
+  }
 
   private static final List<String> SSL_MODES =
       List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");

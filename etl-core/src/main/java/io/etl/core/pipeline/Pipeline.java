@@ -194,7 +194,7 @@ public final class Pipeline implements AutoCloseable {
    * on the source forever.
    */
   private void dropLeftoverSyncSlots(Connection c, Map<Integer, TableState> states) throws SQLException {
-    String prefix = config.tableSyncSlotName(0).replaceAll("0$", "");
+    String prefix = io.etl.core.replication.SlotNames.tableSyncPrefix(config.pipeline().id());
     List<String> leftover = new ArrayList<>();
     try (var ps = c.prepareStatement("SELECT slot_name FROM pg_replication_slots WHERE starts_with(slot_name, ?)")) {
       ps.setString(1, prefix);

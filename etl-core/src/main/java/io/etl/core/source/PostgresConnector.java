@@ -97,6 +97,9 @@ public final class PostgresConnector {
     PGProperty.TCP_KEEP_ALIVE.set(props, true);
     // pgjdbc understands libpq's sslmode names, which is what the config holds.
     PGProperty.SSL_MODE.set(props, config.sslMode());
+    if (config.sslRootCert() != null) {
+      PGProperty.SSL_ROOT_CERT.set(props, config.sslRootCert());
+    }
     return props;
   }
 

@@ -1,0 +1,62 @@
+package io.etl.core.state;
+
+import io.etl.core.replication.ReplicationSlots;
+import io.etl.core.replication.SlotNames;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Removes what a deleted pipeline leaves in the source: its replication slots (which would
+ * otherwise hold WAL forever) and its rows in schema {@code etl}.
+ */
+public final class PipelineCleanup {
+  private PipelineCleanup() {}
+
+  /**
+   * What a clean-up did.
+   *
+   * @param droppedSlots slots dropped now
+   * @param busySlots slots a process still streams from; nothing was dropped or deleted, so the
+   *     caller stops that process first and tries again
+   */
+  public record Result(List<String> droppedSlots, List<String> busySlots) {
+    public boolean done() {
+      return busySlots.isEmpty();
+    }
+  }
+
+  public static Result run(Connection c, String pipelineId) throws SQLException {
+    List<String> slots = new ArrayList<>();
+    List<String> busy = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT slot_name, active FROM pg_replication_slots WHERE slot_name = ? OR starts_with(slot_name, ?)")) {
+      ps.setString(1, SlotNames.apply(pipelineId));
+      ps.setString(2, SlotNames.tableSyncPrefix(pipelineId));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          (rs.getBoolean(2) ? busy : slots).add(rs.getString(1));
+        }
+      }
+    }
+    if (!busy.isEmpty()) {
+      return new Result(List.of(), busy);
+    }
+    for (String slot : slots) {
+      ReplicationSlots.dropIfExists(c, slot);
+    }
+    boolean stateStoreExists;
+    try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass('etl.pipelines') IS NOT NULL");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      stateStoreExists = rs.getBoolean(1);
+    }
+    if (stateStoreExists) {
+      new PostgresStateStore(() -> c, pipelineId).deletePipeline();
+    }
+    return new Result(slots, List.of());
+  }
+}

@@ -1,0 +1,34 @@
+package io.etl.core.state;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the source database says about one pipeline: its apply slot and each table of its
+ * publication. Read by the operator for the Pipeline's status.
+ *
+ * @param applySlot empty until the replicator has created the slot
+ * @param publicationExists false when the publication is missing (the replicator cannot start)
+ * @param tables every table the publication holds, in name order
+ */
+public record PipelineObservation(Optional<Slot> applySlot, boolean publicationExists, List<Table> tables) {
+
+  /**
+   * @param lagBytes WAL the slot holds back: {@code pg_current_wal_lsn() - confirmed_flush_lsn}
+   * @param walStatus {@code reserved}, {@code extended}, {@code unreserved} or {@code lost}
+   * @param safeWalSizeBytes WAL that may still be written before the slot is at risk; null when
+   *     {@code max_slot_wal_keep_size} is unlimited
+   */
+  public record Slot(String name, boolean active, long lagBytes, String walStatus, Long safeWalSizeBytes,
+      String confirmedFlushLsn) {}
+
+  /**
+   * @param name {@code schema.table}
+   * @param phase the persisted phase's label ({@code init} when the replicator has not seen it yet)
+   */
+  public record Table(String name, String phase, long rowsCopied, String reason, String solution) {
+    public boolean is(TablePhase p) {
+      return p.label().equals(phase);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.etl.core.state;
+
+import io.etl.core.replication.SlotNames;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads a pipeline's slot and table states from the source without changing anything, so the
+ * operator can report them; the state store's schema stays defined in this module only.
+ */
+public final class PipelineStateReader {
+  private PipelineStateReader() {}
+
+  public static PipelineObservation read(Connection c, String pipelineId, String publication) throws SQLException {
+    return new PipelineObservation(applySlot(c, pipelineId), publicationExists(c, publication),
+        tables(c, pipelineId, publication));
+  }
+
+  static Optional<PipelineObservation.Slot> applySlot(Connection c, String pipelineId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT slot_name, active, pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()"
+            + " ELSE pg_current_wal_lsn() END, confirmed_flush_lsn)::bigint, wal_status, safe_wal_size,"
+            + " confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ?")) {
+      ps.setString(1, SlotNames.apply(pipelineId));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        long safeWal = rs.getLong(5);
+        return Optional.of(new PipelineObservation.Slot(rs.getString(1), rs.getBoolean(2), Math.max(0, rs.getLong(3)),
+            rs.getString(4), rs.wasNull() ? null : safeWal, rs.getString(6)));
+      }
+    }
+  }
+
+  private static boolean publicationExists(Connection c, String publication) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
+      ps.setString(1, publication);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static List<PipelineObservation.Table> tables(Connection c, String pipelineId, String publication)
+      throws SQLException {
+    boolean stateStoreExists;
+    try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass('etl.table_states') IS NOT NULL");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      stateStoreExists = rs.getBoolean(1);
+    }
+    String sql = stateStoreExists
+        ? "SELECT pt.schemaname || '.' || pt.tablename, coalesce(ts.phase, 'init'), coalesce(ts.rows_copied, 0),"
+            + " ts.reason, ts.solution FROM pg_publication_tables pt"
+            + " LEFT JOIN etl.table_states ts ON ts.pipeline_id = ?"
+            + " AND ts.table_oid = format('%I.%I', pt.schemaname, pt.tablename)::regclass::oid"
+            + " WHERE pt.pubname = ? ORDER BY 1"
+        : "SELECT pt.schemaname || '.' || pt.tablename, 'init', 0::bigint, NULL::text, NULL::text"
+            + " FROM pg_publication_tables pt WHERE ? IS NOT NULL AND pt.pubname = ? ORDER BY 1";
+    List<PipelineObservation.Table> tables = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, pipelineId);
+      ps.setString(2, publication);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          tables.add(new PipelineObservation.Table(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+              rs.getString(5)));
+        }
+      }
+    }
+    return tables;
+  }
+}

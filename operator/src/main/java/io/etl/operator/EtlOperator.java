@@ -1,0 +1,68 @@
+package io.etl.operator;
+
+import io.etl.operator.destination.DestinationReconciler;
+import io.etl.operator.pipeline.PipelineReconciler;
+import io.etl.operator.support.OperatorHttpServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+
+/** The running operator: the Pipeline and Destination controllers plus the HTTP endpoints. */
+public final class EtlOperator implements AutoCloseable {
+  public static final String LEASE_NAME = "etl-operator-leader";
+  private final Operator operator;
+  private final OperatorHttpServer http;
+
+  private EtlOperator(Operator operator, OperatorHttpServer http) {
+    this.operator = operator;
+    this.http = http;
+  }
+
+  public static EtlOperator start(KubernetesClient client, OperatorSettings settings) throws IOException {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    Operator operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+      if (settings.leaderElectionNamespace() != null) {
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, settings.leaderElectionNamespace()));
+      }
+    });
+    operator.register(new PipelineReconciler(settings, client), c -> namespaces(c, settings));
+    operator.register(new DestinationReconciler(client, Duration.ofSeconds(60)), c -> namespaces(c, settings));
+    OperatorHttpServer http = new OperatorHttpServer(settings.httpPort(), registry,
+        () -> operator.getRuntimeInfo().isStarted(),
+        () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy());
+    operator.start();
+    return new EtlOperator(operator, http);
+  }
+
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> void namespaces(
+      ControllerConfigurationOverrider<R> overrider, OperatorSettings settings) {
+    if (settings.watchNamespaces().isEmpty()) {
+      overrider.watchingAllNamespaces();
+    } else {
+      overrider.settingNamespaces(settings.watchNamespaces());
+    }
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    http.close();
+  }
+}

@@ -1,0 +1,86 @@
+package io.etl.operator.pipeline;
+
+import io.etl.api.v1alpha1.Destination;
+import io.etl.api.v1alpha1.Pipeline;
+import io.etl.api.v1alpha1.PostgresEndpoint;
+import io.etl.operator.support.Conditions;
+import io.etl.operator.support.SecretReader;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * The validate step: what a Pipeline needs before a replicator can run — its Destination, ready,
+ * and every Secret it references — and the source credentials the observer uses.
+ *
+ * @param destination the Destination, or null when missing
+ * @param secrets how the pod receives its Secrets (null when the Destination is missing)
+ * @param problem null when everything is in place; else why not, naming the object and the fix
+ * @param problemReason a CamelCase reason for conditions and events
+ * @param sourcePassword null when the source has no password or its Secret is unusable
+ * @param sourceCa null when the source has no CA Secret or it is unusable
+ * @param sourceCredentialsProblem why the source credentials could not be read, or null
+ */
+public record PipelineInputs(
+    Destination destination, SecretWiring secrets, String problem, String problemReason,
+    String sourcePassword, String sourceCa, String sourceCredentialsProblem) {
+
+  public boolean ready() {
+    return problem == null;
+  }
+
+  public static PipelineInputs resolve(KubernetesClient client, SecretReader secretReader, Pipeline pipeline) {
+    String namespace = pipeline.getMetadata().getNamespace();
+    PostgresEndpoint source = pipeline.getSpec().source;
+    String password = null;
+    String ca = null;
+    String credentialsProblem = null;
+    String credentialsReason = null;
+    try {
+      if (source.passwordSecretRef != null) {
+        password = secretReader.read(namespace, source.passwordSecretRef, "spec.source.passwordSecretRef");
+      }
+      if (source.caSecretRef != null) {
+        ca = secretReader.read(namespace, source.caSecretRef, "spec.source.caSecretRef");
+      }
+    } catch (SecretReader.SecretProblem e) {
+      credentialsProblem = e.getMessage();
+      credentialsReason = e.reason();
+    }
+
+    String destinationName = pipeline.getSpec().destinationRef.name;
+    Destination destination = client.resources(Destination.class).inNamespace(namespace).withName(destinationName).get();
+    if (destination == null) {
+      return new PipelineInputs(null, null, "Destination " + destinationName + " does not exist in namespace " + namespace
+          + ": create it or correct spec.destinationRef.name", "DestinationNotFound", password, ca, credentialsProblem);
+    }
+    SecretWiring wiring = SecretWiring.of(pipeline, destination);
+    if (credentialsProblem != null) {
+      return new PipelineInputs(destination, wiring, credentialsProblem, credentialsReason, null, null, credentialsProblem);
+    }
+    var ready = Conditions.find(destination.getStatus() == null ? null : destination.getStatus().conditions, "Ready");
+    if (ready == null || !"True".equals(ready.getStatus())) {
+      String why = ready == null ? "it has not been checked yet" : ready.getMessage();
+      return new PipelineInputs(destination, wiring, "Destination " + destinationName + " is not ready: " + why,
+          "DestinationNotReady", password, ca, null);
+    }
+    // the destination's own Secrets: a missing one would leave the pod failing to start
+    SecretReader.SecretProblem problem = firstSecretProblem(secretReader, namespace, wiring);
+    if (problem != null) {
+      return new PipelineInputs(destination, wiring, problem.getMessage(), problem.reason(), password, ca, null);
+    }
+    return new PipelineInputs(destination, wiring, null, null, password, ca, null);
+  }
+
+  private static SecretReader.SecretProblem firstSecretProblem(SecretReader reader, String namespace, SecretWiring wiring) {
+    try {
+      for (SecretWiring.EnvSecret secret : wiring.env()) {
+        reader.read(namespace, secret.ref(), secret.usedFor());
+      }
+      for (SecretWiring.FileSecret secret : wiring.files()) {
+        reader.read(namespace, secret.ref(), secret.usedFor());
+      }
+      return null;
+    } catch (SecretReader.SecretProblem e) {
+      return e;
+    }
+  }
+}
