@@ -1,0 +1,118 @@
+package io.etl.operator.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.etl.api.v1alpha1.BatchSpec;
+import io.etl.api.v1alpha1.Destination;
+import io.etl.api.v1alpha1.DestinationSpec;
+import io.etl.api.v1alpha1.DestinationType;
+import io.etl.api.v1alpha1.LocalObjectRef;
+import io.etl.api.v1alpha1.Pipeline;
+import io.etl.api.v1alpha1.PipelineSpec;
+import io.etl.api.v1alpha1.PostgresEndpoint;
+import io.etl.api.v1alpha1.SecretKeyRef;
+import io.etl.core.config.PipelineConfig;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What the operator renders for a replicator, checked without a cluster. */
+class ReplicatorRenderingTest {
+  private static final ObjectMapper STRICT_YAML = new ObjectMapper(new YAMLFactory())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  static Pipeline pipeline() {
+    Pipeline p = new Pipeline();
+    p.setMetadata(new ObjectMetaBuilder().withName("orders-sync").withNamespace("shop").withUid("u-1")
+        .withLabels(Map.of("argocd.argoproj.io/instance", "shop-app", "team", "data")).build());
+    PipelineSpec spec = new PipelineSpec();
+    spec.source = endpoint("source.db", "app", "src-secret");
+    spec.publication = "orders_pub";
+    spec.destinationRef = new LocalObjectRef("warehouse");
+    p.setSpec(spec);
+    return p;
+  }
+
+  static Destination destination() {
+    Destination d = new Destination();
+    d.setMetadata(new ObjectMetaBuilder().withName("warehouse").withNamespace("shop").build());
+    DestinationSpec spec = new DestinationSpec();
+    spec.type = DestinationType.POSTGRES;
+    spec.postgres = endpoint("dest.db", "dwh", "dst-secret");
+    d.setSpec(spec);
+    return d;
+  }
+
+  private static PostgresEndpoint endpoint(String host, String database, String secret) {
+    PostgresEndpoint e = new PostgresEndpoint();
+    e.host = host;
+    e.database = database;
+    e.user = "etl";
+    e.passwordSecretRef = new SecretKeyRef(secret, "password");
+    return e;
+  }
+
+  @Test
+  void renderedConfigIsOneTheReplicatorAcceptsAndNamesSecretsOnlyByVariable() throws Exception {
+    Pipeline p = pipeline();
+    String yaml = ReplicatorConfig.render(p, destination(), SecretWiring.of(p, destination()));
+    PipelineConfig config = STRICT_YAML.readValue(yaml, PipelineConfig.class);
+    assertEquals(List.of(), config.problems(), yaml);
+    assertEquals("orders_sync", config.pipeline().id());
+    assertEquals("etl_orders_sync_apply", config.applySlotName());
+    assertEquals("ETL_SOURCE_PASSWORD", config.source().password().env());
+    assertEquals("ETL_DESTINATION_PASSWORD", config.destination().postgres().password().env());
+    assertEquals("0.0.0.0", config.http().bindAddress());
+    assertFalse(yaml.contains("src-secret") || yaml.contains("dst-secret"), yaml);
+  }
+
+  @Test
+  void deploymentIsOneRecreatedRestrictedReplicaWithSecretsFromSecretKeyRefs() {
+    Pipeline p = pipeline();
+    SecretWiring wiring = SecretWiring.of(p, destination());
+    Deployment d = ReplicatorDeployment.desired(p, wiring, "abc", "etl/replicator:test");
+    assertEquals(1, d.getSpec().getReplicas());
+    assertEquals("Recreate", d.getSpec().getStrategy().getType());
+    assertEquals("abc", d.getSpec().getTemplate().getMetadata().getAnnotations().get(ReplicatorDeployment.CONFIG_HASH_ANNOTATION));
+    var pod = d.getSpec().getTemplate().getSpec();
+    assertTrue(pod.getSecurityContext().getRunAsNonRoot());
+    assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
+    assertFalse(pod.getAutomountServiceAccountToken());
+    var c = pod.getContainers().get(0);
+    assertEquals("etl/replicator:test", c.getImage());
+    assertTrue(c.getSecurityContext().getReadOnlyRootFilesystem());
+    assertFalse(c.getSecurityContext().getAllowPrivilegeEscalation());
+    assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop());
+    assertEquals("/healthz", c.getLivenessProbe().getHttpGet().getPath());
+    assertEquals("/readyz", c.getReadinessProbe().getHttpGet().getPath());
+    var password = c.getEnv().stream().filter(e -> e.getName().equals("ETL_SOURCE_PASSWORD")).findFirst().orElseThrow();
+    assertNull(password.getValue());
+    assertEquals("src-secret", password.getValueFrom().getSecretKeyRef().getName());
+    assertEquals("password", password.getValueFrom().getSecretKeyRef().getKey());
+    // GitOps tools track their objects by label: the CR's labels must not reach its children
+    assertFalse(d.getMetadata().getLabels().containsKey("argocd.argoproj.io/instance"));
+    assertFalse(d.getSpec().getTemplate().getMetadata().getLabels().containsKey("team"));
+    assertEquals("Pipeline", d.getMetadata().getOwnerReferences().get(0).getKind());
+  }
+
+  @Test
+  void pausedPipelineHasNoReplicaAndAnEditChangesTheConfigHash() {
+    Pipeline p = pipeline();
+    String before = ReplicatorConfig.hash(ReplicatorConfig.render(p, destination(), SecretWiring.of(p, destination())));
+    p.getSpec().batch = new BatchSpec();
+    p.getSpec().batch.maxEvents = 500;
+    String after = ReplicatorConfig.hash(ReplicatorConfig.render(p, destination(), SecretWiring.of(p, destination())));
+    assertNotEquals(before, after);
+    p.getSpec().paused = true;
+    assertEquals(0, ReplicatorDeployment.desired(p, SecretWiring.of(p, destination()), after, "img").getSpec().getReplicas());
+  }
+}
