@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** A BigQuery dataset written through the Storage Write API. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -16,7 +17,9 @@ public class BigQueryTarget {
   public String projectId;
 
   @Required
-  @Pattern("^[A-Za-z0-9_]{1,1024}$")
+  // the length as a bound, not in the pattern: the API server's regex engine (RE2) allows repeat counts up to 1000
+  @Pattern("^[A-Za-z0-9_]+$")
+  @Size(min = 1, max = 1024)
   @JsonPropertyDescription("Dataset the tables are written to.")
   public String datasetId;
 
