@@ -4,6 +4,7 @@ import io.etl.operator.destination.DestinationReconciler;
 import io.etl.operator.pipeline.PipelineReconciler;
 import io.etl.operator.support.OperatorHttpServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -26,7 +27,14 @@ public final class EtlOperator implements AutoCloseable {
     this.http = http;
   }
 
+  /** As in the operator's pod: losing the leadership ends the process, so a new pod starts clean. */
   public static EtlOperator start(KubernetesClient client, OperatorSettings settings) throws IOException {
+    return start(client, settings, true);
+  }
+
+  /** @param exitOnLostLeadership false where the process hosts more than the operator (tests) */
+  public static EtlOperator start(KubernetesClient client, OperatorSettings settings, boolean exitOnLostLeadership)
+      throws IOException {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -35,7 +43,9 @@ public final class EtlOperator implements AutoCloseable {
           .withCloseClientOnStop(false)
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
       if (settings.leaderElectionNamespace() != null) {
-        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, settings.leaderElectionNamespace()));
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, settings.leaderElectionNamespace(),
+            Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), null,
+            new LeaderCallbacks(() -> {}, () -> {}, leader -> {}), exitOnLostLeadership));
       }
     });
     operator.register(new PipelineReconciler(settings, client), c -> namespaces(c, settings));
