@@ -7,6 +7,7 @@ import io.etl.api.v1alpha1.DestinationType;
 import io.etl.api.v1alpha1.PostgresEndpoint;
 import io.etl.core.error.EtlException;
 import io.etl.operator.support.PostgresAccess;
+import io.etl.operator.support.Reasons;
 import io.etl.operator.support.SecretReader;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -62,7 +63,7 @@ final class DestinationCheck {
       return new Result(true, "Connected", "connected as " + endpoint.user + " to " + endpoint.host + ":"
           + endpoint.portOrDefault() + "/" + endpoint.database + "; the role may create schemas and tables");
     } catch (EtlException e) {
-      return new Result(false, reason(e), e.reason() + (e.solution() == null || e.solution().isBlank() ? "" : " Fix: " + e.solution()));
+      return new Result(false, Reasons.of(e), Reasons.message(e));
     } catch (SQLException e) {
       return new Result(false, "CheckFailed", "the permission check failed: " + e.getMessage());
     }
@@ -92,15 +93,5 @@ final class DestinationCheck {
       return new Result(false, "InvalidCredentials", "key '" + bq.credentialsSecretRef.key + "' of Secret "
           + bq.credentialsSecretRef.name + " is not JSON: store the service-account key file as it was downloaded");
     }
-  }
-
-  static String reason(EtlException e) {
-    StringBuilder out = new StringBuilder();
-    for (String word : e.category().split("[_-]")) {
-      if (!word.isEmpty()) {
-        out.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
-      }
-    }
-    return out.toString();
   }
 }

@@ -85,7 +85,7 @@ final class PipelineDeletion {
     } catch (SecretReader.SecretProblem | EtlException | SQLException e) {
       int attempt = failedAttempts.merge(uid, 1, Integer::sum);
       long delay = Math.min(MAX_BACKOFF_MS, 5_000L << Math.min(attempt - 1, 10));
-      String why = e instanceof EtlException ee ? ee.reason() + " " + ee.solution() : e.getMessage();
+      String why = e instanceof EtlException ee ? io.etl.operator.support.Reasons.message(ee) : e.getMessage();
       report(pipeline, "CleanupFailed", "cannot drop the pipeline's slots (attempt " + attempt + ", next in " + delay / 1000
           + " s): " + why + ". To delete without the clean-up, annotate the Pipeline " + SKIP_ANNOTATION + "=true");
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(delay);

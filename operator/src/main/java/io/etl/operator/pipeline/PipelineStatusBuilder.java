@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Turns what was validated and observed into the Pipeline's status: phase, the kstatus
@@ -194,18 +193,11 @@ public final class PipelineStatusBuilder {
         + "); see status.tableStates for the reason and fix, then retry with POST /tables/{schema.table}/retry on the replicator";
   }
 
-  /** auth_failed → AuthFailed, source_publication_missing → PublicationMissing. */
-  static String reason(EtlException e) {
-    StringBuilder out = new StringBuilder();
-    for (String word : e.category().replaceFirst("^source_", "").split("[_-]")) {
-      if (!word.isEmpty()) {
-        out.append(word.substring(0, 1).toUpperCase(Locale.ROOT)).append(word.substring(1));
-      }
-    }
-    return out.length() == 0 ? "Error" : out.toString();
+  private static String reason(EtlException e) {
+    return io.etl.operator.support.Reasons.of(e);
   }
 
   private static String message(EtlException e) {
-    return e.reason() + (e.solution() == null || e.solution().isBlank() ? "" : " Fix: " + e.solution());
+    return io.etl.operator.support.Reasons.message(e);
   }
 }
