@@ -119,12 +119,10 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
       if (was != null && Objects.equals(was.getStatus(), now.getStatus()) && Objects.equals(was.getReason(), now.getReason())) {
         continue;
       }
-      boolean good = now.getType().equals(PipelineStatusBuilder.STALLED) || now.getType().equals(PipelineStatusBuilder.RECONCILING)
-          ? !"True".equals(now.getStatus())
-          : "True".equals(now.getStatus());
-      if (now.getType().equals(PipelineStatusBuilder.RECONCILING)) {
-        continue; // Ready's event already tells the same story
+      if (now.getType().equals(PipelineStatusBuilder.RECONCILING) || now.getType().equals(PipelineStatusBuilder.STALLED)) {
+        continue; // they restate Ready's reason; one event per change is enough
       }
+      boolean good = "True".equals(now.getStatus());
       String message = now.getType() + "=" + now.getStatus() + " (" + now.getReason() + ")"
           + (now.getMessage() == null || now.getMessage().isEmpty() ? "" : ": " + now.getMessage());
       if (good) {
