@@ -12,7 +12,7 @@ import java.util.List;
  * cache, {@code ~/.kubeapitest/k8s/<version>-<os>-<arch>/}. The same variables as the script choose the
  * cache and the version, so both always agree.
  */
-final class ControlPlaneBinaries {
+public final class ControlPlaneBinaries {
   static final String DEFAULT_VERSION = "1.34.4";
   private static final List<String> NAMES = List.of("etcd", "kube-apiserver", "kubectl");
 
@@ -24,7 +24,7 @@ final class ControlPlaneBinaries {
     this.directory = cacheRoot.resolve("k8s").resolve(version + Utils.platformSuffix(new OSInfo()));
   }
 
-  static ControlPlaneBinaries fromEnvironment() {
+  public static ControlPlaneBinaries fromEnvironment() {
     String cacheRoot = System.getenv("KUBEAPITEST_DIR");
     String version = System.getenv("K8S_VERSION");
     return new ControlPlaneBinaries(
@@ -36,7 +36,8 @@ final class ControlPlaneBinaries {
     return version;
   }
 
-  Path kubectl() {
+  /** The kubectl binary of the cache, e.g. to run against a cluster other than the test API server. */
+  public Path kubectl() {
     return directory.resolve("kubectl");
   }
 
