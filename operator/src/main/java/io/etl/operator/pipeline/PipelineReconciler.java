@@ -95,7 +95,8 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
     SourceObservation source = inputs.sourceCredentialsProblem() == null
         ? observer.observe(pipeline, inputs.sourcePassword(), inputs.sourceCa())
         : null;
-    PipelineStatus status = PipelineStatusBuilder.build(pipeline, inputs, source, configHash);
+    String podProblem = inputs.ready() ? ReplicatorPods.problem(client, pipeline) : null;
+    PipelineStatus status = PipelineStatusBuilder.build(pipeline, inputs, source, configHash, podProblem);
     recordTransitions(pipeline, pipeline.getStatus(), status);
     Pipeline patch = new Pipeline();
     patch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()

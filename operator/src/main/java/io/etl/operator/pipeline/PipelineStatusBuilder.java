@@ -29,7 +29,11 @@ public final class PipelineStatusBuilder {
 
   private PipelineStatusBuilder() {}
 
-  public static PipelineStatus build(Pipeline pipeline, PipelineInputs inputs, SourceObservation source, String configHash) {
+  /**
+   * @param podProblem why the replicator pod is failing, as the kubelet reports it; null when it is not
+   */
+  public static PipelineStatus build(Pipeline pipeline, PipelineInputs inputs, SourceObservation source, String configHash,
+      String podProblem) {
     PipelineStatus previous = pipeline.getStatus();
     PipelineStatus status = new PipelineStatus();
     status.observedGeneration = pipeline.getMetadata().getGeneration();
@@ -113,17 +117,22 @@ public final class PipelineStatusBuilder {
       message = slotProblem;
       stalled = true;
     } else if (status.tables != null && status.tables.errored > 0) {
-      phase = status.tables.ready + status.tables.errored == status.tables.total ? PipelinePhase.Streaming : PipelinePhase.Copying;
+      phase = byTables(status.tables);
       reason = "TablesErrored";
       message = erroredMessage(observed);
       stalled = true;
+    } else if (podProblem != null && (observed == null || observed.applySlot().isEmpty() || !observed.applySlot().get().active())) {
+      phase = observed == null || observed.applySlot().isEmpty() ? PipelinePhase.Pending : byTables(status.tables);
+      reason = "ReplicatorFailing";
+      message = podProblem;
+      stalled = false;
     } else if (observed == null || observed.applySlot().isEmpty()) {
       phase = PipelinePhase.Pending;
       reason = "ReplicatorStarting";
       message = "waiting for the replicator to create its replication slot";
       stalled = false;
     } else if (!observed.applySlot().get().active()) {
-      phase = status.tables.ready.equals(status.tables.total) ? PipelinePhase.Streaming : PipelinePhase.Copying;
+      phase = byTables(status.tables);
       reason = "ReplicatorNotConnected";
       message = "no replicator is streaming from slot " + observed.applySlot().get().name() + " (pod starting, restarting or failing)";
       stalled = false;
@@ -146,6 +155,11 @@ public final class PipelineStatusBuilder {
     status.phase = phase;
     status.conditions = conditions.build();
     return status;
+  }
+
+  /** Copying while a table is on its way to ready; errored tables no longer count as on their way. */
+  private static PipelinePhase byTables(TableCounts tables) {
+    return tables.copying == 0 ? PipelinePhase.Streaming : PipelinePhase.Copying;
   }
 
   private static SlotStatus slotStatus(PipelineObservation.Slot slot) {

@@ -1,0 +1,111 @@
+package io.etl.operator.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.etl.api.v1alpha1.Pipeline;
+import io.etl.api.v1alpha1.PipelinePhase;
+import io.etl.api.v1alpha1.PipelineStatus;
+import io.etl.core.error.EtlException;
+import io.etl.core.state.PipelineObservation;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The status each combination of what was validated and observed yields, offline. */
+class PipelineStatusBuilderTest {
+  private static final PipelineInputs OK = new PipelineInputs(ReplicatorRenderingTest.destination(), null, null, null, "pw", null, null);
+
+  private static PipelineObservation.Slot slot(boolean active, String walStatus, long lag) {
+    return new PipelineObservation.Slot("etl_orders_sync_apply", active, lag, walStatus, null, "0/16B3748");
+  }
+
+  private static PipelineObservation.Table table(String name, String phase) {
+    return new PipelineObservation.Table(name, phase, 10, phase.equals("errored") ? "insert failed" : null,
+        phase.equals("errored") ? "drop the constraint" : null);
+  }
+
+  private static PipelineStatus build(Pipeline p, PipelineObservation observed, String podProblem) {
+    return PipelineStatusBuilder.build(p, OK, new SourceObservation(observed, null, null), "h", podProblem);
+  }
+
+  private static Condition condition(PipelineStatus s, String type) {
+    return s.conditions.stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void everyTableReadyAndAnActiveSlotIsReadyWithAHumanLag() {
+    PipelineStatus s = build(ReplicatorRenderingTest.pipeline(), new PipelineObservation(Optional.of(slot(true, "reserved", 3 * 1024 * 1024 + 300_000)), true,
+        List.of(table("public.a", "ready"), table("public.b", "ready"))), null);
+    assertEquals(PipelinePhase.Streaming, s.phase);
+    assertEquals("True", condition(s, "Ready").getStatus());
+    assertEquals("False", condition(s, "Stalled").getStatus());
+    assertEquals("False", condition(s, "Reconciling").getStatus());
+    assertEquals("3.3 MiB", s.slot.lag);
+    assertEquals("2/2", s.tables.summary);
+  }
+
+  @Test
+  void copyingIsReconcilingNotReady() {
+    PipelineStatus s = build(ReplicatorRenderingTest.pipeline(), new PipelineObservation(Optional.of(slot(true, "reserved", 10)), true,
+        List.of(table("public.a", "ready"), table("public.b", "data_sync"))), null);
+    assertEquals(PipelinePhase.Copying, s.phase);
+    assertEquals("Copying", condition(s, "Ready").getReason());
+    assertEquals("True", condition(s, "Reconciling").getStatus());
+    assertEquals("1/2", s.tables.summary);
+  }
+
+  @Test
+  void anErroredTableStallsThePipelineAndIsListedFirstWithItsFix() {
+    PipelineStatus s = build(ReplicatorRenderingTest.pipeline(), new PipelineObservation(Optional.of(slot(true, "reserved", 10)), true,
+        List.of(table("public.a", "ready"), table("public.z", "errored"))), null);
+    assertEquals("TablesErrored", condition(s, "Ready").getReason());
+    assertEquals("True", condition(s, "Stalled").getStatus());
+    assertEquals("public.z", s.tableStates.get(0).name);
+    assertEquals("insert failed Fix: drop the constraint", s.tableStates.get(0).reason);
+    assertEquals(1, s.tables.errored);
+  }
+
+  @Test
+  void aLostSlotFailsThePipelineAndAnUnreservedOneWarns() {
+    PipelineStatus lost = build(ReplicatorRenderingTest.pipeline(), new PipelineObservation(Optional.of(slot(true, "lost", 10)), true,
+        List.of(table("public.a", "ready"))), null);
+    assertEquals(PipelinePhase.Failed, lost.phase);
+    assertEquals("SlotLost", condition(lost, "SlotHealthy").getReason());
+    assertEquals("True", condition(lost, "Stalled").getStatus());
+    PipelineStatus atRisk = build(ReplicatorRenderingTest.pipeline(), new PipelineObservation(Optional.of(slot(true, "unreserved", 10)), true,
+        List.of(table("public.a", "ready"))), null);
+    assertEquals("WalAtRisk", condition(atRisk, "SlotHealthy").getReason());
+  }
+
+  @Test
+  void aCrashLoopingPodIsNamedWhenNothingStreams() {
+    PipelineStatus s = build(ReplicatorRenderingTest.pipeline(), new PipelineObservation(Optional.empty(), true,
+        List.of(table("public.a", "init"))), "pod etl-orders-sync-1: CrashLoopBackOff; last exit code 2");
+    assertEquals("ReplicatorFailing", condition(s, "Ready").getReason());
+    assertTrue(condition(s, "Ready").getMessage().contains("CrashLoopBackOff"));
+  }
+
+  @Test
+  void pausedIsNeitherReadyNorReconcilingNorStalled() {
+    Pipeline p = ReplicatorRenderingTest.pipeline();
+    p.getSpec().paused = true;
+    PipelineStatus s = build(p, new PipelineObservation(Optional.of(slot(false, "reserved", 10)), true, List.of()), null);
+    assertEquals(PipelinePhase.Paused, s.phase);
+    assertEquals("False", condition(s, "Reconciling").getStatus());
+    assertEquals("False", condition(s, "Stalled").getStatus());
+  }
+
+  @Test
+  void aTransientConnectionFailureKeepsTheLastFiguresAndIsNotStalled() {
+    Pipeline p = ReplicatorRenderingTest.pipeline();
+    p.setStatus(build(p, new PipelineObservation(Optional.of(slot(true, "reserved", 10)), true, List.of(table("public.a", "ready"))), null));
+    EtlException refused = EtlException.retryable("unreachable", "the source at source.db:5432 refused the connection", "start it", null);
+    PipelineStatus s = PipelineStatusBuilder.build(p, OK, new SourceObservation(null, refused, null), "h", null);
+    assertEquals("Unreachable", condition(s, "SourceReachable").getReason());
+    assertEquals("False", condition(s, "Stalled").getStatus());
+    assertEquals("True", condition(s, "Reconciling").getStatus());
+    assertEquals("1/1", s.tables.summary);
+  }
+}
