@@ -103,7 +103,7 @@ class ConfigLoaderTest {
   @Test
   void unknownKeyNamesKeyLineAndKnownKeys() {
     assertEquals(
-        "etl: unknown key 'source.hots' at line 5 in p.yaml (known keys: host, port, database, user, password, sslMode)."
+        "etl: unknown key 'source.hots' at line 5 in p.yaml (known keys: host, port, database, user, password, sslMode, sslRootCert)."
             + " Fix: remove or correct it.",
         failure(VALID.replace("  host: localhost", "  hots: localhost")));
     assertEquals(
