@@ -91,7 +91,7 @@ class MainTest {
         new Outcome(
             2,
             "etl: unknown key 'source.databse' at line 6 in " + file
-                + " (known keys: host, port, database, user, password, sslMode). Fix: remove or correct it.\n"),
+                + " (known keys: host, port, database, user, password, sslMode, sslRootCert). Fix: remove or correct it.\n"),
         run(Map.of(), file.toString()));
   }
 
