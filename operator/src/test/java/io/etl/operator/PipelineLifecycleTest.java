@@ -5,9 +5,7 @@ import static io.etl.operator.testing.Resources.conditionIs;
 import static io.etl.operator.testing.Resources.describe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etl.api.testing.KubeControlPlane;
