@@ -28,12 +28,17 @@ public final class OperatorUnderTest implements AutoCloseable {
   }
 
   public static OperatorUnderTest install(KubeControlPlane kube) throws IOException {
+    return install(kube, Set.of());
+  }
+
+  /** @param watchNamespaces as ETL_WATCH_NAMESPACES; empty watches all */
+  public static OperatorUnderTest install(KubeControlPlane kube, Set<String> watchNamespaces) throws IOException {
     KubectlResult applied = kube.kubectl("apply", "--server-side", "--force-conflicts", "-k", kube.repositoryRoot().resolve("deploy/base").toString());
     if (!applied.succeeded()) {
       throw new AssertionError("kubectl apply -k deploy/base failed: " + applied);
     }
     KubernetesClient asOperator = kube.clientAsServiceAccount(NAMESPACE, SERVICE_ACCOUNT);
-    OperatorSettings settings = new OperatorSettings(Set.of(), "etl/replicator:test", OBSERVE_INTERVAL, NAMESPACE, 0);
+    OperatorSettings settings = new OperatorSettings(watchNamespaces, "etl/replicator:test", OBSERVE_INTERVAL, NAMESPACE, 0);
     return new OperatorUnderTest(EtlOperator.start(asOperator, settings, false));
   }
 
