@@ -96,6 +96,10 @@ class PipelineLifecycleTest {
           .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")) ? d : null;
     });
     assertEquals("Connected", warehouse.getStatus().conditions.get(0).getReason());
+    // it reconciles only as the leader, through the Lease deploy/base's Role lets it hold
+    var lease = admin.leases().inNamespace(OperatorUnderTest.NAMESPACE).withName(EtlOperator.LEASE_NAME).get();
+    assertNotNull(lease, "leader-election Lease");
+    assertNotNull(lease.getSpec().getHolderIdentity(), "a leader holds the Lease");
 
     admin.resource(Resources.pipeline(NS, "orders-sync", Resources.local(source.port(), "postgres", "source-credentials"),
         "shop_pub", "warehouse", SlotReclaimPolicy.Delete)).create();
