@@ -13,7 +13,6 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -153,7 +152,7 @@ final class ValueEncoder {
         throw new UnwritableValue("a timestamp lies outside years 1 to 9999, BigQuery's range");
       }
     }
-    return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000L);
   }
 
   /** BigQuery's canonical INTERVAL literal: {@code [-]Y-M [-]D [-]H:M:S.F}, each part signed on its own as PostgreSQL keeps them. */
