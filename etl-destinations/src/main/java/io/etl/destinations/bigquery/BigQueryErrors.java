@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
  */
 final class BigQueryErrors {
   private static final int MAX_LISTED_ROWS = 5;
+  private static final String SCHEMA_NOT_YET_SEEN = "more fields than BigQuery schema";
 
   private final String projectId;
   private final String datasetId;
@@ -89,6 +90,13 @@ final class BigQueryErrors {
   private EtlException byStatus(Status.Code code, String description, String action, Throwable cause) {
     String what = "BigQuery answered " + code + " while " + action
         + (description == null || description.isBlank() ? "." : ": " + description + ".");
+    if (code == Status.Code.INVALID_ARGUMENT && description != null && description.contains(SCHEMA_NOT_YET_SEEN)) {
+      // BigQuery takes a while to show a column added by ALTER TABLE to the Storage Write API
+      return EtlException.retryable("destination_schema_propagating", what,
+          "nothing, if the table's columns were just changed: BigQuery needs a few minutes to show new columns to the"
+              + " Storage Write API; if it lasts longer, the table was changed by hand: retry the table.",
+          cause);
+    }
     return switch (code) {
       case UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, INTERNAL, UNKNOWN, CANCELLED ->
           EtlException.retryable("destination_unavailable", what, "", cause);
