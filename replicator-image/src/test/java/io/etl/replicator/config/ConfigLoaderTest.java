@@ -184,6 +184,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readmeBigQueryExampleIsValid() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+    int marker = readme.indexOf("<!-- bigquery-example");
+    assertTrue(marker >= 0, "README.md has no BigQuery example block");
+    int start = readme.indexOf("```yaml\n", marker) + "```yaml\n".length();
+    String yaml = readme.substring(start, readme.indexOf("```", start));
+    BigQueryConfig bigquery = loader.parse(yaml, "README.md").destination().bigquery();
+    assertEquals(new BigQueryConfig("my-project", "shop_replica", "US", 15, true,
+        new SecretRef(null, "/var/run/secrets/etl/bigquery/key.json")), bigquery);
+  }
+
+  @Test
   void bigQueryBlockDefaultsToFifteenMinutesAndApplicationDefaultCredentials() {
     BigQueryConfig bigquery = loader.parse(VALID.replace("type: memory",
         "type: bigquery\n  bigquery:\n    projectId: my-project\n    datasetId: d"), "p.yaml").destination().bigquery();
