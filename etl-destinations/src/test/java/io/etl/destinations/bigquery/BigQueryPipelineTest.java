@@ -3,11 +3,6 @@ package io.etl.destinations.bigquery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.google.cloud.bigquery.BigQuery;
-import com.google.cloud.bigquery.DatasetId;
-import com.google.cloud.bigquery.FieldValue;
-import com.google.cloud.bigquery.FieldValueList;
-import com.google.cloud.bigquery.QueryJobConfiguration;
 import io.etl.core.config.DestinationConfig;
 import io.etl.core.config.PipelineConfig;
 import io.etl.core.config.PipelineSettings;
@@ -56,12 +51,10 @@ class BigQueryPipelineTest {
 
   private PostgresServer source;
   private LiveBigQuery live;
-  private BigQuery bigquery;
 
   @BeforeEach
   void start() throws Exception {
     live = LiveBigQuery.fromEnvironment("etl_pipeline_test");
-    bigquery = live.bigquery();
     source = PostgresServer.start();
     sql("CREATE SCHEMA shop",
         "CREATE TABLE shop.items (id bigint PRIMARY KEY, name text, price numeric(10,2), tags text[], updated timestamptz,"
@@ -77,12 +70,10 @@ class BigQueryPipelineTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     if (source != null) {
       source.close();
-    }
-    if (bigquery != null) {
-      bigquery.delete(DatasetId.of(live.config.projectId(), live.config.datasetId()), BigQuery.DatasetDeleteOption.deleteContents());
+      live.close();
     }
   }
 
@@ -177,20 +168,11 @@ class BigQueryPipelineTest {
     return rows;
   }
 
-  private Map<String, List<String>> bigQueryRows() throws InterruptedException {
+  private Map<String, List<String>> bigQueryRows() throws Exception {
     Map<String, List<String>> rows = new LinkedHashMap<>();
     String dataset = live.config.projectId() + "." + live.config.datasetId();
     for (var e : READ_BACK.entrySet()) {
-      List<String> table = new ArrayList<>();
-      String sql = String.format(e.getValue()[1], dataset);
-      for (FieldValueList row : bigquery.query(QueryJobConfiguration.newBuilder(sql).build()).iterateAll()) {
-        List<String> values = new ArrayList<>();
-        for (FieldValue value : row) {
-          values.add(value.isNull() ? "null" : value.getStringValue());
-        }
-        table.add(String.join("|", values));
-      }
-      rows.put(e.getKey(), table);
+      rows.put(e.getKey(), live.query(String.format(e.getValue()[1], dataset)));
     }
     return rows;
   }

@@ -11,7 +11,13 @@ import com.google.cloud.bigquery.BigQueryOptions;
 import com.google.cloud.bigquery.storage.v1.BigQueryWriteClient;
 import com.google.cloud.bigquery.storage.v1.BigQueryWriteSettings;
 import io.etl.core.config.BigQueryConfig;
+import com.google.cloud.bigquery.DatasetId;
+import com.google.cloud.bigquery.FieldValue;
+import com.google.cloud.bigquery.FieldValueList;
+import com.google.cloud.bigquery.QueryJobConfiguration;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,7 +26,7 @@ import java.util.Map;
  * ETL_BIGQUERY_EMULATOR names its {@code host:httpPort:grpcPort}. Without either the test is
  * skipped, and says why.
  */
-final class LiveBigQuery {
+final class LiveBigQuery implements AutoCloseable {
   static final String CREDENTIALS = "GOOGLE_APPLICATION_CREDENTIALS";
   static final String PROJECT = "ETL_BIGQUERY_TEST_PROJECT";
   static final String LOCATION = "ETL_BIGQUERY_TEST_LOCATION";
@@ -28,6 +34,7 @@ final class LiveBigQuery {
 
   final BigQueryConfig config;
   private final String emulator;
+  private BigQuery bigquery;
 
   private LiveBigQuery(BigQueryConfig config, String emulator) {
     this.config = config;
@@ -55,7 +62,33 @@ final class LiveBigQuery {
     return emulator != null;
   }
 
+  /** The rows {@code sql} returns, each as its values joined by '|' (NULL as "null"). */
+  List<String> query(String sql) throws IOException, InterruptedException {
+    List<String> rows = new ArrayList<>();
+    for (FieldValueList row : bigquery().query(QueryJobConfiguration.newBuilder(sql).build()).iterateAll()) {
+      List<String> values = new ArrayList<>();
+      for (FieldValue value : row) {
+        values.add(value.isNull() ? "null" : value.getStringValue());
+      }
+      rows.add(String.join("|", values));
+    }
+    return rows;
+  }
+
+  /** Drops the test's dataset with everything in it. */
+  @Override
+  public void close() throws IOException {
+    bigquery().delete(DatasetId.of(config.projectId(), config.datasetId()), BigQuery.DatasetDeleteOption.deleteContents());
+  }
+
   BigQuery bigquery() throws IOException {
+    if (bigquery == null) {
+      bigquery = newBigQuery();
+    }
+    return bigquery;
+  }
+
+  private BigQuery newBigQuery() throws IOException {
     BigQueryOptions.Builder options = BigQueryOptions.newBuilder().setProjectId(config.projectId()).setLocation(config.location());
     if (emulated()) {
       String[] parts = emulator.split(":");
@@ -81,6 +114,6 @@ final class LiveBigQuery {
   }
 
   BigQueryDestination destination() throws IOException {
-    return new BigQueryDestination(config, bigquery(), writeClient());
+    return new BigQueryDestination(config, newBigQuery(), writeClient());
   }
 }
