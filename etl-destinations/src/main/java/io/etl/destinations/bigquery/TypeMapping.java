@@ -33,11 +33,10 @@ final class TypeMapping {
     ValueKind kind = registry.kindOf(column.typeOid());
     if (kind == ValueKind.ARRAY) {
       int elementOid = registry.elementTypeOf(column.typeOid());
-      ValueKind elementKind = registry.kindOf(elementOid);
       // an array's type modifier is its element's (numeric(10,2)[] has the typmod of numeric(10,2))
-      return new ColumnType(scalar(elementKind, column.typeModifier()), true, elementKind);
+      return new ColumnType(scalar(registry.kindOf(elementOid), column.typeModifier()), true);
     }
-    return new ColumnType(scalar(kind, column.typeModifier()), false, kind);
+    return new ColumnType(scalar(kind, column.typeModifier()), false);
   }
 
   private static BigQueryType scalar(ValueKind kind, int typeModifier) {

@@ -20,7 +20,8 @@ import java.util.List;
  *
  * <p>±infinity of date, timestamp and timestamptz become the smallest and largest value BigQuery
  * holds (0001-01-01 and 9999-12-31 23:59:59.999999), which no finite source value in that range
- * can be confused with in practice. NaN and ±Infinity of float4/float8 are written as they are
+ * can be confused with in practice; time 24:00:00 (which the decoder reads as the last instant of
+ * the day) becomes 23:59:59.999999. NaN and ±Infinity of float4/float8 are written as they are
  * (FLOAT64 holds them). What BigQuery cannot hold at all (numeric NaN or ±Infinity, an interval
  * of ±infinity, a date outside years 1-9999, more fractional digits than the column keeps, a NULL
  * inside an array, a multi-dimensional array) is refused with {@link UnwritableValue}, never
@@ -71,7 +72,9 @@ final class ValueEncoder {
       case STRING -> value.toString();
       case BYTES -> ByteString.copyFrom(as(byte[].class, value, type));
       case DATE -> (int) date(value).toEpochDay();
-      case TIME -> CivilTimeEncoder.encodePacked64TimeMicrosLocalTime(as(LocalTime.class, value, type));
+      // PostgreSQL keeps microseconds; only 24:00:00, decoded as LocalTime.MAX, has finer digits
+      case TIME -> CivilTimeEncoder.encodePacked64TimeMicrosLocalTime(
+          as(LocalTime.class, value, type).truncatedTo(java.time.temporal.ChronoUnit.MICROS));
       case DATETIME -> CivilTimeEncoder.encodePacked64DatetimeMicrosLocalDateTime(datetime(value));
       case TIMESTAMP -> timestampMicros(value);
       case INTERVAL -> interval(value);

@@ -134,13 +134,14 @@ class RowEncoderTest {
   }
 
   @Test
-  void infinitiesBecomeBigQuerysExtremesAndFloatInfinitiesStay() throws SQLException {
+  void infinitiesAndMidnightAtDayEndBecomeBigQuerysExtremesAndFloatInfinitiesStay() throws SQLException {
     Row row = sourceRow("2, NULL, NULL, NULL, '-Infinity', 'Infinity', NULL, NULL, NULL, NULL, NULL, 'infinity',"
-        + " NULL, '-infinity', 'infinity', NULL, NULL, NULL, NULL, NULL, NULL, NULL");
+        + " '24:00:00', '-infinity', 'infinity', NULL, NULL, NULL, NULL, NULL, NULL, NULL");
     DynamicMessage m = encoder().change(row, ChangeType.UPSERT, ChangeSequence.COPY);
     assertEquals(Double.NEGATIVE_INFINITY, field(m, "r"));
     assertEquals(Double.POSITIVE_INFINITY, field(m, "f"));
     assertEquals((int) LocalDate.of(9999, 12, 31).toEpochDay(), field(m, "d"));
+    assertEquals(LocalTime.of(23, 59, 59, 999_999_000), CivilTimeEncoder.decodePacked64TimeMicrosLocalTime((Long) field(m, "tm")));
     assertEquals(LocalDateTime.of(1, 1, 1, 0, 0), CivilTimeEncoder.decodePacked64DatetimeMicrosLocalDateTime((Long) field(m, "ts")));
     assertEquals(micros(Instant.parse("9999-12-31T23:59:59.999999Z")), field(m, "tz"));
   }

@@ -104,11 +104,11 @@ class SchemaChangePlanTest {
 
   @Test
   void existingRowValuesBecomeGoogleSqlOfTheColumnsType() {
-    assertEquals("'it\\'s'", SchemaChangePlan.literal("it's", new ColumnType(BigQueryType.STRING, false, null)));
-    assertEquals("TRUE", SchemaChangePlan.literal("t", new ColumnType(BigQueryType.BOOL, false, null)));
-    assertEquals("PARSE_JSON('{\"a\": 1}')", SchemaChangePlan.literal("{\"a\": 1}", new ColumnType(BigQueryType.JSON, false, null)));
-    assertEquals("FROM_HEX('beef')", SchemaChangePlan.literal("\\xbeef", new ColumnType(BigQueryType.BYTES, false, null)));
-    assertEquals("CAST('2024-01-01' AS DATE)", SchemaChangePlan.literal("2024-01-01", new ColumnType(BigQueryType.DATE, false, null)));
+    assertEquals("'it\\'s'", SchemaChangePlan.literal("it's", new ColumnType(BigQueryType.STRING, false)));
+    assertEquals("TRUE", SchemaChangePlan.literal("t", new ColumnType(BigQueryType.BOOL, false)));
+    assertEquals("PARSE_JSON('{\"a\": 1}')", SchemaChangePlan.literal("{\"a\": 1}", new ColumnType(BigQueryType.JSON, false)));
+    assertEquals("FROM_HEX('beef')", SchemaChangePlan.literal("\\xbeef", new ColumnType(BigQueryType.BYTES, false)));
+    assertEquals("CAST('2024-01-01' AS DATE)", SchemaChangePlan.literal("2024-01-01", new ColumnType(BigQueryType.DATE, false)));
   }
 
   @Test
