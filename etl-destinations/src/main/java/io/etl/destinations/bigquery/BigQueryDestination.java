@@ -46,6 +46,10 @@ import org.slf4j.LoggerFactory;
 public final class BigQueryDestination implements Destination {
   private static final Logger log = LoggerFactory.getLogger(BigQueryDestination.class);
 
+  private static final java.util.Set<io.etl.core.types.ValueKind> VARIABLE_LENGTH = java.util.EnumSet.of(
+      io.etl.core.types.ValueKind.TEXT, io.etl.core.types.ValueKind.BYTEA, io.etl.core.types.ValueKind.JSON,
+      io.etl.core.types.ValueKind.ARRAY, io.etl.core.types.ValueKind.UNKNOWN);
+
   private final BigQueryConfig config;
   private final BigQueryWriteClient writeClient;
   private final Dataset dataset;
@@ -101,6 +105,23 @@ public final class BigQueryDestination implements Destination {
         "creating table " + wanted.name());
     tables.put(schema.id(), wanted);
     forgetEncoders(schema.id());
+    warnIfToastCannotBeCarried(schema, wanted);
+  }
+
+  /** Says at the copy, not only at the first such UPDATE, which tables lack the identity the TOAST strategy needs. */
+  private void warnIfToastCannotBeCarried(TableSchema schema, BigQueryTable table) {
+    if (!table.keyed() || schema.replicaIdentity() == 'f') {
+      return;
+    }
+    List<String> variableLength = schema.columns().stream()
+        .filter(c -> VARIABLE_LENGTH.contains(decoder.registry().kindOf(c.typeOid())))
+        .map(c -> c.name()).toList();
+    if (!variableLength.isEmpty()) {
+      log.warn("table {} has columns whose values PostgreSQL may store out of line ({}) and not REPLICA IDENTITY FULL:"
+          + " an UPDATE that leaves such a value unchanged will error the table, because BigQuery replaces whole rows."
+          + " Run ALTER TABLE {} REPLICA IDENTITY FULL on the source to avoid it.", schema.id(), variableLength,
+          schema.id().quoted());
+    }
   }
 
   private void forgetEncoders(TableId id) {
