@@ -3,25 +3,31 @@ package io.etl.destinations.bigquery;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.storage.v1.BigQueryWriteClient;
 import com.google.protobuf.DynamicMessage;
+import io.etl.core.batch.EventsOfOtherTables;
 import io.etl.core.config.BigQueryConfig;
 import io.etl.core.destination.Destination;
 import io.etl.core.destination.Unapplied;
 import io.etl.core.error.EtlException;
 import io.etl.core.event.ChangeEvent;
+import io.etl.core.event.DeleteEvent;
 import io.etl.core.event.Event;
 import io.etl.core.event.InsertEvent;
 import io.etl.core.event.Row;
 import io.etl.core.event.SchemaChangeEvent;
 import io.etl.core.event.TruncateEvent;
 import io.etl.core.event.TxPosition;
+import io.etl.core.event.UpdateEvent;
 import io.etl.core.schema.TableId;
 import io.etl.core.schema.TableSchema;
 import io.etl.core.types.ValueDecoder;
+import io.etl.core.types.ValueKind;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class BigQueryDestination implements Destination {
   private static final Logger log = LoggerFactory.getLogger(BigQueryDestination.class);
 
-  private static final java.util.Set<io.etl.core.types.ValueKind> VARIABLE_LENGTH = java.util.EnumSet.of(
-      io.etl.core.types.ValueKind.TEXT, io.etl.core.types.ValueKind.BYTEA, io.etl.core.types.ValueKind.JSON,
-      io.etl.core.types.ValueKind.ARRAY, io.etl.core.types.ValueKind.UNKNOWN);
+  private static final Set<ValueKind> VARIABLE_LENGTH =
+      EnumSet.of(ValueKind.TEXT, ValueKind.BYTEA, ValueKind.JSON, ValueKind.ARRAY, ValueKind.UNKNOWN);
 
   private final BigQueryConfig config;
   private final BigQueryWriteClient writeClient;
@@ -185,7 +190,7 @@ public final class BigQueryDestination implements Destination {
     }
     int oid = event instanceof SchemaChangeEvent change ? change.oid()
         : event instanceof TruncateEvent t ? t.tables().get(0).oid()
-        : io.etl.core.batch.EventsOfOtherTables.tableOf(event);
+        : EventsOfOtherTables.tableOf(event);
     return oid < 0 ? e : e.forTable(oid);
   }
 
@@ -247,10 +252,10 @@ public final class BigQueryDestination implements Destination {
     if (change instanceof InsertEvent e) {
       return e.table();
     }
-    if (change instanceof io.etl.core.event.UpdateEvent e) {
+    if (change instanceof UpdateEvent e) {
       return e.table();
     }
-    if (change instanceof io.etl.core.event.DeleteEvent e) {
+    if (change instanceof DeleteEvent e) {
       return e.table();
     }
     throw new IllegalArgumentException("not a row change: " + change.getClass().getSimpleName());
