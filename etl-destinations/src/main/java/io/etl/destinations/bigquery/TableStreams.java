@@ -52,8 +52,11 @@ final class TableStreams implements AutoCloseable {
     this.errors = errors;
   }
 
+  /** BigQuery's documented AppendRows request quota; the client library itself lets 20 MiB through. */
+  private static final long DOCUMENTED_REQUEST_LIMIT = 10_000_000L;
+
   static long apiRequestLimit() {
-    return StreamWriter.getApiMaxRequestBytes() - REQUEST_OVERHEAD_BYTES;
+    return Math.min(DOCUMENTED_REQUEST_LIMIT, StreamWriter.getApiMaxRequestBytes()) - REQUEST_OVERHEAD_BYTES;
   }
 
   /** Writes {@code rows} (all in {@code schema}) to {@code table} and waits until BigQuery holds them. */
