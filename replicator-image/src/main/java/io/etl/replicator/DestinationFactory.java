@@ -1,9 +1,11 @@
 package io.etl.replicator;
 
+import io.etl.core.config.BigQueryConfig;
 import io.etl.core.config.DestinationConfig;
 import io.etl.core.config.PostgresConnectionConfig;
 import io.etl.core.destination.Destination;
 import io.etl.core.destination.MemoryDestination;
+import io.etl.destinations.bigquery.BigQueryClients;
 import io.etl.destinations.postgres.PostgresDestination;
 import java.util.Map;
 
@@ -22,6 +24,11 @@ public final class DestinationFactory {
         PostgresConnectionConfig postgres = config.postgres();
         String password = postgres.password() == null ? null : postgres.password().resolve("destination.postgres.password", env);
         yield new PostgresDestination(postgres, password);
+      }
+      case "bigquery" -> {
+        BigQueryConfig bigquery = config.bigquery();
+        String key = bigquery.credentials() == null ? null : bigquery.credentials().resolve("destination.bigquery.credentials", env);
+        yield BigQueryClients.destination(bigquery, key);
       }
       default -> throw new IllegalArgumentException("destination.type " + config.type() + " passed validation but has no factory");
     };

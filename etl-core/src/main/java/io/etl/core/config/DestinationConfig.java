@@ -5,10 +5,15 @@ import java.util.List;
 /**
  * Where the data goes: {@code type} and the one block that matches it.
  *
- * @param type {@code postgres} or {@code memory}
+ * @param type {@code postgres}, {@code bigquery} or {@code memory}
  */
-public record DestinationConfig(String type, PostgresConnectionConfig postgres) {
-  public static final List<String> TYPES = List.of("postgres", "memory");
+public record DestinationConfig(String type, PostgresConnectionConfig postgres, BigQueryConfig bigquery) {
+  public static final List<String> TYPES = List.of("postgres", "bigquery", "memory");
+
+  /** A destination without a BigQuery block. */
+  public DestinationConfig(String type, PostgresConnectionConfig postgres) {
+    this(type, postgres, null);
+  }
 
   public void validate(List<String> problems) {
     if (type == null || !TYPES.contains(type)) {
@@ -23,6 +28,15 @@ public record DestinationConfig(String type, PostgresConnectionConfig postgres) 
       }
     } else if (postgres != null) {
       problems.add("destination.postgres must not be set when destination.type is " + type);
+    }
+    if (type.equals("bigquery")) {
+      if (bigquery == null) {
+        problems.add("destination.bigquery is required when destination.type is bigquery");
+      } else {
+        bigquery.validate("destination.bigquery", problems);
+      }
+    } else if (bigquery != null) {
+      problems.add("destination.bigquery must not be set when destination.type is " + type);
     }
   }
 }

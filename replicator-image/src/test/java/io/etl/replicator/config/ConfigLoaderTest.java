@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.etl.core.config.BigQueryConfig;
 import io.etl.core.config.PipelineConfig;
 import io.etl.core.config.SecretRef;
 import java.io.IOException;
@@ -135,7 +136,7 @@ class ConfigLoaderTest {
         failure(VALID.replace("  host: localhost", "  host: {name: localhost}")));
     assertEquals(
         "etl: wrong type for 'destination' at line 11 in p.yaml: expected a mapping with the keys type, postgres,"
-            + " got 'memory'. Fix: change 'destination' to a mapping with the keys type, postgres.",
+            + " bigquery, got 'memory'. Fix: change 'destination' to a mapping with the keys type, postgres, bigquery.",
         failure(VALID.replace("destination:\n  type: memory", "destination: memory")));
     assertEquals(
         "etl: wrong type for the top level at line 1 in p.yaml: expected a mapping with the keys pipeline, source,"
@@ -168,6 +169,54 @@ class ConfigLoaderTest {
         "etl: config file p.yaml is invalid: destination.postgres is required when destination.type is postgres."
             + " Fix: correct that field in p.yaml.",
         failure(VALID.replace("type: memory", "type: postgres")));
+  }
+
+  @Test
+  void bigQueryBlockCarriesTheFieldsTheOperatorRenders() {
+    PipelineConfig config = loader.parse(VALID.replace("destination:\n  type: memory\n",
+        "destination: {type: bigquery, bigquery: {projectId: my-project, datasetId: shop_replica, location: US,"
+            + " maxStalenessMinutes: 5, createDataset: true, credentials: {file: /var/run/secrets/etl/bigquery/key.json}}}\n"),
+        "p.yaml");
+    assertEquals(
+        new BigQueryConfig("my-project", "shop_replica", "US", 5, true,
+            new SecretRef(null, "/var/run/secrets/etl/bigquery/key.json")),
+        config.destination().bigquery());
+  }
+
+  @Test
+  void readmeBigQueryExampleIsValid() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+    int marker = readme.indexOf("<!-- bigquery-example");
+    assertTrue(marker >= 0, "README.md has no BigQuery example block");
+    int start = readme.indexOf("```yaml\n", marker) + "```yaml\n".length();
+    String yaml = readme.substring(start, readme.indexOf("```", start));
+    BigQueryConfig bigquery = loader.parse(yaml, "README.md").destination().bigquery();
+    assertEquals(new BigQueryConfig("my-project", "shop_replica", "US", 15, true,
+        new SecretRef(null, "/var/run/secrets/etl/bigquery/key.json")), bigquery);
+  }
+
+  @Test
+  void bigQueryBlockDefaultsToFifteenMinutesAndApplicationDefaultCredentials() {
+    BigQueryConfig bigquery = loader.parse(VALID.replace("type: memory",
+        "type: bigquery\n  bigquery:\n    projectId: my-project\n    datasetId: d"), "p.yaml").destination().bigquery();
+    assertEquals(15, bigquery.maxStalenessMinutes());
+    assertFalse(bigquery.createDataset());
+    assertEquals(null, bigquery.credentials());
+  }
+
+  @Test
+  void invalidBigQueryFieldsAreNamed() {
+    assertEquals(
+        "etl: config file p.yaml is invalid: destination.bigquery is required when destination.type is bigquery."
+            + " Fix: correct that field in p.yaml.",
+        failure(VALID.replace("type: memory", "type: bigquery")));
+    assertEquals(
+        "etl: config file p.yaml is invalid: destination.bigquery.datasetId may hold only letters, digits and"
+            + " underscores, got 'shop-replica'; destination.bigquery.location is required when"
+            + " destination.bigquery.createDataset is true; destination.bigquery.maxStalenessMinutes must be between 0"
+            + " and 1440, got -1. Fix: correct those fields in p.yaml.",
+        failure(VALID.replace("type: memory", "type: bigquery\n  bigquery: {projectId: my-project, datasetId:"
+            + " shop-replica, createDataset: true, maxStalenessMinutes: -1}")));
   }
 
   @Test
