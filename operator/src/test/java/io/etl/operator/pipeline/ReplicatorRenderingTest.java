@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.etl.api.v1alpha1.BatchSpec;
+import io.etl.api.v1alpha1.BigQueryTarget;
 import io.etl.api.v1alpha1.Destination;
 import io.etl.api.v1alpha1.DestinationSpec;
 import io.etl.api.v1alpha1.DestinationType;
@@ -73,6 +74,33 @@ class ReplicatorRenderingTest {
     assertEquals("ETL_DESTINATION_PASSWORD", config.destination().postgres().password().env());
     assertEquals("0.0.0.0", config.http().bindAddress());
     assertFalse(yaml.contains("src-secret") || yaml.contains("dst-secret"), yaml);
+  }
+
+  @Test
+  void bigQueryDestinationRendersAKeyFileTheReplicatorAcceptsAndTheDeploymentMounts() throws Exception {
+    Pipeline p = pipeline();
+    Destination d = new Destination();
+    d.setMetadata(new ObjectMetaBuilder().withName("warehouse").withNamespace("shop").build());
+    d.setSpec(new DestinationSpec());
+    d.getSpec().type = DestinationType.BIGQUERY;
+    d.getSpec().bigquery = new BigQueryTarget();
+    d.getSpec().bigquery.projectId = "acme-analytics";
+    d.getSpec().bigquery.datasetId = "shop";
+    d.getSpec().bigquery.maxStalenessMinutes = 5;
+    d.getSpec().bigquery.credentialsSecretRef = new SecretKeyRef("bq-key", "key.json");
+    SecretWiring wiring = SecretWiring.of(p, d);
+    String yaml = ReplicatorConfig.render(p, d, wiring);
+    PipelineConfig config = STRICT_YAML.readValue(yaml, PipelineConfig.class);
+    assertEquals(List.of(), config.problems(), yaml);
+    assertEquals("bigquery", config.destination().type());
+    assertEquals("/etc/etl/secrets/bigquery/key.json", config.destination().bigquery().credentials().file());
+    assertEquals(5, config.destination().bigquery().maxStalenessMinutes());
+    var pod = ReplicatorDeployment.desired(p, wiring, "h", "img").getSpec().getTemplate().getSpec();
+    var volume = pod.getVolumes().stream().filter(v -> v.getName().equals("bigquery-credentials")).findFirst().orElseThrow();
+    assertEquals("bq-key", volume.getSecret().getSecretName());
+    assertEquals("key.json", volume.getSecret().getItems().get(0).getPath());
+    assertTrue(pod.getContainers().get(0).getVolumeMounts().stream()
+        .anyMatch(m -> m.getMountPath().equals("/etc/etl/secrets/bigquery") && m.getReadOnly()));
   }
 
   @Test
