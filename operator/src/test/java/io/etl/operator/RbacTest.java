@@ -11,6 +11,8 @@ import io.etl.operator.testing.Resources;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -64,6 +66,18 @@ class RbacTest {
     assertEquals("no", canI(as, "delete", "pods", "-n", "bound"));
     assertEquals("no", canI(as, "create", "leases.coordination.k8s.io", "-n", "bound"));
     assertEquals("yes", canI(as, "create", "leases.coordination.k8s.io", "-n", "etl-system"));
+  }
+
+  @Test
+  void samplesOfDeployAreAcceptedByTheApiServer() {
+    Path samples = kube.repositoryRoot().resolve("deploy/samples");
+    KubectlResult applied = kube.kubectl("apply", "-k", samples.toString());
+    assertTrue(applied.succeeded(), applied::toString);
+    KubectlResult bigquery = kube.kubectl("apply", "-f", samples.resolve("destination-bigquery.yaml").toString());
+    assertTrue(bigquery.succeeded(), bigquery::toString);
+    KubectlResult listed = kube.kubectl("get", "etl", "-n", "etl-demo", "-o", "name");
+    assertEquals(List.of("destination.etl.io/analytics", "destination.etl.io/warehouse", "pipeline.etl.io/shop-to-warehouse"),
+        listed.stdout().lines().sorted().toList(), listed::toString);
   }
 
   private static String canI(String... args) {
