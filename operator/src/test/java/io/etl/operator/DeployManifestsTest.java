@@ -19,12 +19,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * The roles of deploy/base are least privilege: impersonating the operator's ServiceAccount, it
+ * deploy/ as users apply it. The roles of deploy/base are least privilege: impersonating the operator's ServiceAccount, it
  * reads a Secret only by name and only in a namespace that binds etl-operator-secret-reader.
  * (That it can do its whole job with them is what the lifecycle test shows: its operator runs as
- * this ServiceAccount.)
+ * this ServiceAccount.) The samples are accepted by the CRDs.
  */
-class RbacTest {
+class DeployManifestsTest {
   @RegisterExtension
   static final KubeControlPlane kube = new KubeControlPlane();
 
