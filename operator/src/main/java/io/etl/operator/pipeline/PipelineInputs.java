@@ -21,7 +21,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  */
 public record PipelineInputs(
     Destination destination, SecretWiring secrets, String problem, String problemReason,
-    String sourcePassword, String sourceCa, String sourceCredentialsProblem) {
+    String sourcePassword, String sourceCa, SecretReader.SecretProblem sourceCredentialsProblem) {
 
   public boolean ready() {
     return problem == null;
@@ -32,8 +32,7 @@ public record PipelineInputs(
     PostgresEndpoint source = pipeline.getSpec().source;
     String password = null;
     String ca = null;
-    String credentialsProblem = null;
-    String credentialsReason = null;
+    SecretReader.SecretProblem credentialsProblem = null;
     try {
       if (source.passwordSecretRef != null) {
         password = secretReader.read(namespace, source.passwordSecretRef, "spec.source.passwordSecretRef");
@@ -42,8 +41,7 @@ public record PipelineInputs(
         ca = secretReader.read(namespace, source.caSecretRef, "spec.source.caSecretRef");
       }
     } catch (SecretReader.SecretProblem e) {
-      credentialsProblem = e.getMessage();
-      credentialsReason = e.reason();
+      credentialsProblem = e;
     }
 
     String destinationName = pipeline.getSpec().destinationRef.name;
@@ -54,7 +52,8 @@ public record PipelineInputs(
     }
     SecretWiring wiring = SecretWiring.of(pipeline, destination);
     if (credentialsProblem != null) {
-      return new PipelineInputs(destination, wiring, credentialsProblem, credentialsReason, null, null, credentialsProblem);
+      return new PipelineInputs(destination, wiring, credentialsProblem.getMessage(), credentialsProblem.reason(), null, null,
+          credentialsProblem);
     }
     var ready = Conditions.find(destination.getStatus() == null ? null : destination.getStatus().conditions, "Ready");
     if (ready == null || !"True".equals(ready.getStatus())) {
@@ -62,7 +61,8 @@ public record PipelineInputs(
       return new PipelineInputs(destination, wiring, "Destination " + destinationName + " is not ready: " + why,
           "DestinationNotReady", password, ca, null);
     }
-    // the destination's own Secrets: a missing one would leave the pod failing to start
+    // the destination's own Secrets (the source's were read above): a missing one would leave
+    // the pod failing to start
     SecretReader.SecretProblem problem = firstSecretProblem(secretReader, namespace, wiring);
     if (problem != null) {
       return new PipelineInputs(destination, wiring, problem.getMessage(), problem.reason(), password, ca, null);
@@ -73,10 +73,14 @@ public record PipelineInputs(
   private static SecretReader.SecretProblem firstSecretProblem(SecretReader reader, String namespace, SecretWiring wiring) {
     try {
       for (SecretWiring.EnvSecret secret : wiring.env()) {
-        reader.read(namespace, secret.ref(), secret.usedFor());
+        if (secret.side() == SecretWiring.Side.DESTINATION) {
+          reader.read(namespace, secret.ref(), secret.usedFor());
+        }
       }
       for (SecretWiring.FileSecret secret : wiring.files()) {
-        reader.read(namespace, secret.ref(), secret.usedFor());
+        if (secret.side() == SecretWiring.Side.DESTINATION) {
+          reader.read(namespace, secret.ref(), secret.usedFor());
+        }
       }
       return null;
     } catch (SecretReader.SecretProblem e) {

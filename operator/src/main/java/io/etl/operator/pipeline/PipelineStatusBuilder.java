@@ -55,7 +55,8 @@ public final class PipelineStatusBuilder {
 
     // SourceReachable
     if (source == null) {
-      conditions.set(SOURCE_REACHABLE, "Unknown", inputs.problemReason(), inputs.sourceCredentialsProblem());
+      conditions.set(SOURCE_REACHABLE, "Unknown", inputs.sourceCredentialsProblem().reason(),
+          inputs.sourceCredentialsProblem().getMessage());
     } else if (!source.reachable()) {
       conditions.set(SOURCE_REACHABLE, false, reason(source.connectFailure()), message(source.connectFailure()));
     } else {

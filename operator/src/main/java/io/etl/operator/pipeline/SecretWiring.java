@@ -18,11 +18,14 @@ public final class SecretWiring {
   public static final String DESTINATION_PASSWORD_ENV = "ETL_DESTINATION_PASSWORD";
   static final String SECRETS_ROOT = "/etc/etl/secrets";
 
+  /** Which end of the pipeline a Secret serves. */
+  public enum Side { SOURCE, DESTINATION }
+
   /** A password passed as an environment variable. */
-  public record EnvSecret(String env, SecretKeyRef ref, String usedFor) {}
+  public record EnvSecret(Side side, String env, SecretKeyRef ref, String usedFor) {}
 
   /** A Secret key mounted as {@code mountPath/fileName}. */
-  public record FileSecret(String volume, SecretKeyRef ref, String mountPath, String fileName, String usedFor) {
+  public record FileSecret(Side side, String volume, SecretKeyRef ref, String mountPath, String fileName, String usedFor) {
     public String path() {
       return mountPath + "/" + fileName;
     }
@@ -33,29 +36,30 @@ public final class SecretWiring {
 
   public static SecretWiring of(Pipeline pipeline, Destination destination) {
     SecretWiring wiring = new SecretWiring();
-    wiring.addEndpoint("source", pipeline.getSpec().source, SOURCE_PASSWORD_ENV, "spec.source");
+    wiring.addEndpoint(Side.SOURCE, pipeline.getSpec().source, SOURCE_PASSWORD_ENV, "spec.source");
     if (destination != null && destination.getSpec() != null) {
       var spec = destination.getSpec();
       String where = "Destination " + destination.getMetadata().getName();
       if (spec.type == DestinationType.POSTGRES && spec.postgres != null) {
-        wiring.addEndpoint("destination", spec.postgres, DESTINATION_PASSWORD_ENV, where + " spec.postgres");
+        wiring.addEndpoint(Side.DESTINATION, spec.postgres, DESTINATION_PASSWORD_ENV, where + " spec.postgres");
       } else if (spec.type == DestinationType.BIGQUERY && spec.bigquery != null && spec.bigquery.credentialsSecretRef != null) {
-        wiring.files.add(new FileSecret("bigquery-credentials", spec.bigquery.credentialsSecretRef,
+        wiring.files.add(new FileSecret(Side.DESTINATION, "bigquery-credentials", spec.bigquery.credentialsSecretRef,
             SECRETS_ROOT + "/bigquery", "key.json", where + " spec.bigquery.credentialsSecretRef"));
       }
     }
     return wiring;
   }
 
-  private void addEndpoint(String side, PostgresEndpoint endpoint, String passwordEnv, String where) {
+  private void addEndpoint(Side side, PostgresEndpoint endpoint, String passwordEnv, String where) {
     if (endpoint == null) {
       return;
     }
     if (endpoint.passwordSecretRef != null) {
-      env.add(new EnvSecret(passwordEnv, endpoint.passwordSecretRef, where + ".passwordSecretRef"));
+      env.add(new EnvSecret(side, passwordEnv, endpoint.passwordSecretRef, where + ".passwordSecretRef"));
     }
     if (endpoint.caSecretRef != null) {
-      files.add(new FileSecret(side + "-ca", endpoint.caSecretRef, SECRETS_ROOT + "/" + side + "-ca", "ca.crt",
+      String volume = side.name().toLowerCase(java.util.Locale.ROOT) + "-ca";
+      files.add(new FileSecret(side, volume, endpoint.caSecretRef, SECRETS_ROOT + "/" + volume, "ca.crt",
           where + ".caSecretRef"));
     }
   }
