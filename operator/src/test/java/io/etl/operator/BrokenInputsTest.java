@@ -132,6 +132,29 @@ class BrokenInputsTest {
   }
 
   @Test
+  void deletionRetriesAnUnreachableSourceSaysSoAndCanBeSkippedDeliberately() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    admin.resource(Resources.pipeline(NS, "doomed", Resources.local(closedPort, "postgres", "right"), "pub", "sink",
+        SlotReclaimPolicy.Delete)).create();
+    awaitCondition("doomed", "SourceReachable", "False", "Unreachable");
+    admin.resources(Pipeline.class).inNamespace(NS).withName("doomed").delete();
+    Pipeline deleting = awaitCondition("doomed", "CleanupComplete", "False", "CleanupFailed");
+    assertEquals(PipelinePhase.Deleting, deleting.getStatus().phase);
+    assertTrue(condition(deleting, "CleanupComplete").getMessage().contains("etl.io/skip-cleanup=true"), describe(deleting));
+    assertTrue(Resources.get(admin, NS, "doomed").getMetadata().getFinalizers().contains("etl.io/slot-cleanup"));
+
+    admin.resources(Pipeline.class).inNamespace(NS).withName("doomed")
+        .edit(p -> { p.getMetadata().getAnnotations().put("etl.io/skip-cleanup", "true"); return p; });
+    await("the Pipeline is gone once the clean-up is skipped", () -> Resources.get(admin, NS, "doomed") == null,
+        () -> describe(Resources.get(admin, NS, "doomed")));
+    assertTrue(admin.v1().events().inNamespace(NS).list().getItems().stream()
+        .anyMatch(e -> "doomed".equals(e.getInvolvedObject().getName()) && "CleanupSkipped".equals(e.getReason())));
+  }
+
+  @Test
   void operatorServesMetricsAndProbes() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     String base = "http://localhost:" + operator.httpPort();

@@ -5,6 +5,7 @@ import io.etl.api.v1alpha1.PipelinePhase;
 import io.etl.api.v1alpha1.PipelineStatus;
 import io.etl.api.v1alpha1.SlotReclaimPolicy;
 import io.etl.core.error.EtlException;
+import io.etl.core.replication.SlotNames;
 import io.etl.core.state.PipelineCleanup;
 import io.etl.operator.support.Conditions;
 import io.etl.operator.support.EventRecorder;
@@ -62,17 +63,15 @@ final class PipelineDeletion {
       return done(uid);
     }
     if (pipeline.getSpec().slotReclaimPolicyOrDefault() == SlotReclaimPolicy.Retain) {
-      events.normal(pipeline, "SlotRetained", "slotReclaimPolicy Retain: slot etl_" + pipeline.pipelineId()
-          + "_apply and the pipeline's state stay in the source database");
+      events.normal(pipeline, "SlotRetained", "slotReclaimPolicy Retain: slot " + SlotNames.apply(pipeline.pipelineId())
+          + " and the pipeline's state stay in the source database");
       return done(uid);
     }
     try {
-      var source = pipeline.getSpec().source;
-      String password = source.passwordSecretRef == null ? null
-          : secrets.read(namespace, source.passwordSecretRef, "spec.source.passwordSecretRef");
-      String ca = source.caSecretRef == null ? null : secrets.read(namespace, source.caSecretRef, "spec.source.caSecretRef");
+      SourceCredentials credentials = SourceCredentials.read(secrets, pipeline);
       PipelineCleanup.Result result;
-      try (PostgresAccess access = PostgresAccess.open("source", source, password, ca)) {
+      try (PostgresAccess access = PostgresAccess.open("source", pipeline.getSpec().source, credentials.password(),
+          credentials.caPem())) {
         result = PipelineCleanup.run(access.connection(), pipeline.pipelineId());
       }
       if (!result.done()) {

@@ -2,7 +2,6 @@ package io.etl.operator.pipeline;
 
 import io.etl.api.v1alpha1.Destination;
 import io.etl.api.v1alpha1.Pipeline;
-import io.etl.api.v1alpha1.PostgresEndpoint;
 import io.etl.operator.support.Conditions;
 import io.etl.operator.support.SecretReader;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,17 +28,13 @@ public record PipelineInputs(
 
   public static PipelineInputs resolve(KubernetesClient client, SecretReader secretReader, Pipeline pipeline) {
     String namespace = pipeline.getMetadata().getNamespace();
-    PostgresEndpoint source = pipeline.getSpec().source;
     String password = null;
     String ca = null;
     SecretReader.SecretProblem credentialsProblem = null;
     try {
-      if (source.passwordSecretRef != null) {
-        password = secretReader.read(namespace, source.passwordSecretRef, "spec.source.passwordSecretRef");
-      }
-      if (source.caSecretRef != null) {
-        ca = secretReader.read(namespace, source.caSecretRef, "spec.source.caSecretRef");
-      }
+      SourceCredentials credentials = SourceCredentials.read(secretReader, pipeline);
+      password = credentials.password();
+      ca = credentials.caPem();
     } catch (SecretReader.SecretProblem e) {
       credentialsProblem = e;
     }
