@@ -132,6 +132,21 @@ class BrokenInputsTest {
   }
 
   @Test
+  void aPodSpecTheApiServerRefusesIsReportedInTheStatus() {
+    Pipeline p = Resources.pipeline(NS, "bad-pod", Resources.local(source.port(), "postgres", "right"), "pub", "sink",
+        SlotReclaimPolicy.Delete);
+    p.getSpec().replicator = new io.etl.api.v1alpha1.ReplicatorPodSpec();
+    p.getSpec().replicator.resources = new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+        .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("2"))
+        .addToLimits("cpu", new io.fabric8.kubernetes.api.model.Quantity("1"))
+        .build();
+    admin.resource(p).create();
+    Pipeline refused = awaitCondition("bad-pod", "Ready", "False", "ReconcileFailed");
+    assertTrue(condition(refused, "Ready").getMessage().contains("must be less than or equal to cpu limit"), describe(refused));
+    assertEquals("True", condition(refused, "Reconciling").getStatus(), describe(refused));
+  }
+
+  @Test
   void deletionRetriesAnUnreachableSourceSaysSoAndCanBeSkippedDeliberately() throws Exception {
     int closedPort;
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {

@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -98,13 +99,41 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
     String podProblem = inputs.ready() ? ReplicatorPods.problem(client, pipeline) : null;
     PipelineStatus status = PipelineStatusBuilder.build(pipeline, inputs, source, configHash, podProblem);
     recordTransitions(pipeline, pipeline.getStatus(), status);
+    return UpdateControl.patchStatus(statusPatch(pipeline, status)).rescheduleAfter(settings.observeInterval().toMillis());
+  }
+
+  /**
+   * A reconcile that threw (the API server refused a rendered child, say) is retried by JOSDK
+   * with backoff; the status says why meanwhile instead of only the log.
+   */
+  @Override
+  public ErrorStatusUpdateControl<Pipeline> updateErrorStatus(Pipeline pipeline, Context<Pipeline> context, Exception e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    message = message.length() > 500 ? message.substring(0, 500) + "…" : message;
+    PipelineStatus before = pipeline.getStatus();
+    Conditions conditions = new Conditions(before == null ? null : before.conditions, pipeline.getMetadata().getGeneration());
+    if (before != null) {
+      before.conditions.stream().filter(c -> !c.getType().equals(PipelineStatusBuilder.READY)
+              && !c.getType().equals(PipelineStatusBuilder.RECONCILING))
+          .forEach(c -> conditions.set(c.getType(), c.getStatus(), c.getReason(), c.getMessage()));
+    }
+    conditions.set(PipelineStatusBuilder.READY, false, "ReconcileFailed", message);
+    conditions.set(PipelineStatusBuilder.RECONCILING, true, "ReconcileFailed", "retrying with backoff: " + message);
+    PipelineStatus status = before == null ? new PipelineStatus() : before;
+    status.conditions = conditions.build();
+    Pipeline patch = statusPatch(pipeline, status);
+    events.warning(pipeline, "ReconcileFailed", message);
+    return ErrorStatusUpdateControl.patchStatus(patch);
+  }
+
+  private static Pipeline statusPatch(Pipeline pipeline, PipelineStatus status) {
     Pipeline patch = new Pipeline();
     patch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
         .withName(pipeline.getMetadata().getName())
         .withNamespace(pipeline.getMetadata().getNamespace())
         .build());
     patch.setStatus(status);
-    return UpdateControl.patchStatus(patch).rescheduleAfter(settings.observeInterval().toMillis());
+    return patch;
   }
 
   private void apply(HasMetadata desired) {
