@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -109,6 +110,13 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
   @Override
   public ErrorStatusUpdateControl<Pipeline> updateErrorStatus(Pipeline pipeline, Context<Pipeline> context, Exception e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    Throwable cause = e;
+    while (cause != null && !(cause instanceof KubernetesClientException)) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof KubernetesClientException kce && kce.getStatus() != null && kce.getStatus().getMessage() != null) {
+      message = "the API server refused a change: " + kce.getStatus().getMessage(); // without the request URL
+    }
     message = message.length() > 500 ? message.substring(0, 500) + "…" : message;
     PipelineStatus before = pipeline.getStatus();
     Conditions conditions = new Conditions(before == null ? null : before.conditions, pipeline.getMetadata().getGeneration());
