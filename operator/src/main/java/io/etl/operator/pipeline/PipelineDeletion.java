@@ -110,9 +110,6 @@ final class PipelineDeletion {
     } else {
       events.normal(pipeline, reason, message);
     }
-    Pipeline patch = new Pipeline();
-    patch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-        .withName(pipeline.getMetadata().getName()).withNamespace(pipeline.getMetadata().getNamespace()).build());
     PipelineStatus status = before == null ? new PipelineStatus() : before;
     status.phase = PipelinePhase.Deleting;
     var conditions = new Conditions(status.conditions, pipeline.getMetadata().getGeneration());
@@ -120,9 +117,8 @@ final class PipelineDeletion {
         .forEach(c -> conditions.set(c.getType(), c.getStatus(), c.getReason(), c.getMessage()));
     conditions.set(CLEANUP, false, reason, message);
     status.conditions = conditions.build();
-    patch.setStatus(status);
     try {
-      client.resource(patch).patchStatus();
+      client.resource(PipelineReconciler.statusPatch(pipeline, status)).patchStatus();
     } catch (KubernetesClientException e) {
       // the status is informative here; the clean-up goes on regardless
     }

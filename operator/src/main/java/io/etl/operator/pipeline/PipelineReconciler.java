@@ -134,7 +134,8 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
     return ErrorStatusUpdateControl.patchStatus(patch);
   }
 
-  private static Pipeline statusPatch(Pipeline pipeline, PipelineStatus status) {
+  /** A Pipeline carrying only what a status patch needs: name, namespace and the status. */
+  static Pipeline statusPatch(Pipeline pipeline, PipelineStatus status) {
     Pipeline patch = new Pipeline();
     patch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
         .withName(pipeline.getMetadata().getName())
