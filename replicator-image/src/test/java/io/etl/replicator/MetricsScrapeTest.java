@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etl.core.testing.PostgresServer;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  * dropped replication connection, and checks the figures against what happened.
  */
 class MetricsScrapeTest {
-  private static final String PASSWORD_ENV = "ETL_TEST_PASSWORD";
   private static PostgresServer source;
   private static PostgresServer destination;
 
@@ -46,35 +44,13 @@ class MetricsScrapeTest {
 
   @Test
   void metricsCountWhatThePipelineDid() throws Exception {
-    Path config = Files.writeString(dir.resolve("pipeline.yaml"), """
-        pipeline:
-          id: metrics
-          publication: pub
-        source:
-          host: localhost
-          port: %d
-          database: postgres
-          user: postgres
-          password: {env: %s}
-          sslMode: disable
-        destination:
-          type: postgres
-          postgres:
-            host: localhost
-            port: %d
-            database: postgres
-            user: postgres
-            password: {env: %s}
-            sslMode: disable
+    Path config = LocalPipelineConfig.write(dir, "metrics", source, destination, """
         retry:
           initialBackoffMs: 50
           maxBackoffMs: 500
-        http:
-          port: 0
-          bindAddress: 127.0.0.1
-        """.formatted(source.port(), PASSWORD_ENV, destination.port(), PASSWORD_ENV));
+        """);
     Map<String, Double> metrics;
-    try (InProcessReplicator replicator = InProcessReplicator.start(config, Map.of(PASSWORD_ENV, PostgresServer.PASSWORD))) {
+    try (InProcessReplicator replicator = InProcessReplicator.start(config, LocalPipelineConfig.ENV)) {
       await(replicator::ready, "ready after the copy");
       for (int tx = 0; tx < 5; tx++) {
         source.execute("INSERT INTO a SELECT g, 'new' FROM generate_series(" + (1001 + tx * 100) + ", " + (1000 + (tx + 1) * 100) + ") g");

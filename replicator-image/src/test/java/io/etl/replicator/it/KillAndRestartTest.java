@@ -46,41 +46,18 @@ class KillAndRestartTest {
 
   @Test
   void sigkillDuringCopyAndStreamingLosesAndDuplicatesNothing() throws Exception {
-    Path config = ReplicatorProcess.writeConfig(Path.of("target", "it-config"), """
-        pipeline:
-          id: kill_test
-          publication: %s
-        source:
-          host: localhost
-          port: %d
-          database: postgres
-          user: postgres
-          password: {env: SOURCE_PASSWORD}
-          sslMode: disable
-        destination:
-          type: postgres
-          postgres:
-            host: localhost
-            port: %d
-            database: postgres
-            user: postgres
-            password: {env: DESTINATION_PASSWORD}
-            sslMode: disable
-        batch:
-          maxEvents: 2000
-          maxFillMs: 100
-        tableSync:
-          maxWorkers: 2
-          rangesPerTable: 2
-          parallelMinPages: 256
-          rowsPerWrite: 2000
-        retry:
-          initialBackoffMs: 100
-          maxBackoffMs: 1000
-        http:
-          port: 0
-        """.formatted(SourceFixture.PUBLICATION, source.port(), destination.port()));
-    Map<String, String> env = Map.of("SOURCE_PASSWORD", PostgresServer.PASSWORD, "DESTINATION_PASSWORD", PostgresServer.PASSWORD);
+    Path config = ReplicatorProcess.writeConfig(Path.of("target", "it-config"),
+        PipelineYaml.postgresToPostgres("kill_test", SourceFixture.PUBLICATION, source, destination, """
+            batch:
+              maxEvents: 2000
+              maxFillMs: 100
+            tableSync:
+              maxWorkers: 2
+              rangesPerTable: 2
+              parallelMinPages: 256
+              rowsPerWrite: 2000
+            """));
+    Map<String, String> env = PipelineYaml.PASSWORDS;
     Path log = ReplicatorProcess.logFile("kill-test");
     Random random = new Random(7);
 
