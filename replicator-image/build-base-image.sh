@@ -35,16 +35,17 @@ mkdir -p "$rootfs/opt/java" "$rootfs/etc" "$rootfs/tmp" "$out/image"
   --output "$rootfs/opt/java/openjdk"
 
 # every library the runtime's binaries and libraries link against, copied to the same path
-# (symlinks resolved, so the layer holds plain files)
-find "$rootfs/opt/java/openjdk" -type f \( -name '*.so' -o -perm -u+x \) -print0 \
-  | xargs -0 -n1 ldd 2>/dev/null \
+# (symlinks resolved, so the layer holds plain files). ldd fails on a file that is not a dynamic
+# executable; under pipefail that must not end the script, so each ldd is allowed to fail.
+libs="$(find "$rootfs/opt/java/openjdk" -type f \( -name '*.so' -o -perm -u+x \) -print0 \
+  | xargs -0 -n1 sh -c 'ldd "$0" 2>/dev/null || true' \
   | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// && $2 ~ /^\(0x/ {print $1}' \
-  | grep -v "^$rootfs" \
-  | sort -u \
-  | while read -r lib; do
-      mkdir -p "$rootfs$(dirname "$lib")"
-      cp -L "$lib" "$rootfs$lib"
-    done
+  | sort -u)"
+for lib in $libs; do
+  case "$lib" in "$rootfs"/*) continue ;; esac
+  mkdir -p "$rootfs$(dirname "$lib")"
+  cp -L "$lib" "$rootfs$lib"
+done
 # glibc resolves host names and users through NSS modules it loads at run time, not via ldd
 for nss in /lib/x86_64-linux-gnu/libnss_files.so.2 /lib/x86_64-linux-gnu/libnss_dns.so.2 /lib/x86_64-linux-gnu/libresolv.so.2; do
   if [ -e "$nss" ]; then
@@ -57,6 +58,12 @@ if [ -L "$rootfs/opt/java/openjdk/lib/security/cacerts" ] || [ ! -s "$rootfs/opt
   rm -f "$rootfs/opt/java/openjdk/lib/security/cacerts"
   cp -L "$java_home/lib/security/cacerts" "$rootfs/opt/java/openjdk/lib/security/cacerts"
 fi
+
+# the jlink runtime must at least start (ImageEntrypointIT runs it inside the image's own root)
+"$rootfs/opt/java/openjdk/bin/java" -version >/dev/null 2>&1 || {
+  echo "etl: the jlink runtime in $rootfs does not start: $("$rootfs/opt/java/openjdk/bin/java" -version 2>&1 || true)" >&2
+  exit 1
+}
 
 printf 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n' > "$rootfs/etc/passwd"
 printf 'root:x:0:\nnonroot:x:65532:\n' > "$rootfs/etc/group"
