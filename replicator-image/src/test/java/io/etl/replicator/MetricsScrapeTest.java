@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etl.core.testing.PostgresServer;
+import io.etl.core.testing.PrometheusText;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,28 +88,10 @@ class MetricsScrapeTest {
     assertTrue(metrics.get("etl_retries_total") >= 1, metrics.toString());
   }
 
-  /**
-   * Parses Prometheus text exposition into {@code name{labels} -> value}, with the label set
-   * sorted the way Micrometer writes it; series with labels are also summed under the bare name.
-   */
   static Map<String, Double> scrape(InProcessReplicator replicator) {
     HttpResponse<String> response = replicator.get("/metrics");
     assertEquals(200, response.statusCode());
     assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
-    Map<String, Double> series = new HashMap<>();
-    for (String line : response.body().lines().toList()) {
-      if (line.isBlank() || line.startsWith("#")) {
-        continue;
-      }
-      int space = line.lastIndexOf(' ');
-      String key = line.substring(0, space);
-      double value = Double.parseDouble(line.substring(space + 1));
-      series.put(key, value);
-      int brace = key.indexOf('{');
-      if (brace > 0) {
-        series.merge(key.substring(0, brace), value, Double::sum);
-      }
-    }
-    return series;
+    return PrometheusText.parse(response.body());
   }
 }

@@ -32,6 +32,35 @@ public final class OciImageTar {
     return JSON.readTree(blob(files, manifest.get("config").get("digest").asText())).get("config");
   }
 
+  /**
+   * Unpacks the image's filesystem into {@code rootfs}: every layer, in order, with the system's
+   * tar (Jib's layers hold no whiteouts, so applying them in order is the whole merge).
+   */
+  public static void unpack(Path tar, Path rootfs) throws IOException, InterruptedException {
+    Map<String, byte[]> files = smallEntries(tar);
+    JsonNode index = JSON.readTree(files.get("index.json"));
+    JsonNode manifest = JSON.readTree(blob(files, index.get("manifests").get(0).get("digest").asText()));
+    Path blobs = Files.createTempDirectory("oci-image-");
+    try {
+      run("tar", "-xf", tar.toString(), "-C", blobs.toString());
+      Files.createDirectories(rootfs);
+      for (JsonNode layer : manifest.get("layers")) {
+        Path blob = blobs.resolve("blobs/sha256").resolve(layer.get("digest").asText().substring("sha256:".length()));
+        run("tar", "--warning=no-unknown-keyword", "-xzf", blob.toString(), "-C", rootfs.toString());
+      }
+    } finally {
+      run("rm", "-rf", blobs.toString());
+    }
+  }
+
+  private static void run(String... command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (process.waitFor() != 0) {
+      throw new IOException(String.join(" ", command) + " failed: " + output);
+    }
+  }
+
   public static List<String> strings(JsonNode array) {
     return JSON.convertValue(array, JSON.getTypeFactory().constructCollectionType(List.class, String.class));
   }

@@ -10,6 +10,8 @@ import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.pipeline.Pipeline;
 import io.etl.core.pipeline.PipelineStatus;
 import io.etl.destinations.postgres.PostgresDestination;
+import io.etl.replicator.ExitCode;
+import io.etl.replicator.FailureLine;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,14 +20,18 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The README's first command: two embedded PostgreSQL servers, sample tables, a pipeline between
  * them, a writer that keeps changing the source, and a progress line every two seconds until
- * Ctrl-C (or {@code --seconds N}). Ends by comparing source and destination.
+ * Ctrl-C (or {@code --seconds N}). Ends by comparing source and destination: exit code 0 if every
+ * table is equal, 1 if not.
  */
 public final class Demo {
   private static final String PASSWORD = "demo";
@@ -34,8 +40,18 @@ public final class Demo {
   private Demo() {}
 
   public static void main(String[] args) throws Exception {
-    long seconds = args.length == 2 && args[0].equals("--seconds") ? Long.parseLong(args[1]) : Long.MAX_VALUE;
+    long seconds;
+    try {
+      seconds = seconds(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(FailureLine.format(e.getMessage(),
+          "run it without arguments (Ctrl-C stops it) or with --seconds N, N a whole number of seconds above 0"));
+      System.exit(ExitCode.INVALID_CONFIG.code());
+      return;
+    }
+    CountDownLatch stopRequested = stopOnCtrlC();
     System.out.println("etl demo: starting two embedded PostgreSQL servers (source and destination)…");
+    boolean equal;
     try (EmbeddedPostgres source = start(); EmbeddedPostgres destination = start()) {
       prepareSource(source.getPort());
       PipelineConfig config = config(source.getPort(), destination.getPort());
@@ -55,24 +71,54 @@ public final class Demo {
         Thread writerThread = new Thread(writer, "demo-writer");
         writerThread.setDaemon(true);
         writerThread.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          writer.stop();
-          pipeline.stop();
-          try {
-            runner.join(TimeUnit.SECONDS.toMillis(20));
-          } catch (InterruptedException ignored) {
-            Thread.currentThread().interrupt();
-          }
-        }));
-        printProgress(pipeline, writer, seconds);
+        printProgress(pipeline, writer, seconds, stopRequested);
+        System.out.println("etl demo: stopping the writer, waiting for the pipeline to catch up");
         writer.stop();
         writerThread.join();
         waitForCatchUp(pipeline, source.getPort());
         pipeline.stop();
         runner.join();
-        compare(source.getPort(), destination.getPort());
+        equal = compare(source.getPort(), destination.getPort());
       }
     }
+    System.exit(equal ? ExitCode.STOPPED.code() : ExitCode.INTERNAL_ERROR.code());
+  }
+
+  private static long seconds(String[] args) {
+    if (args.length == 0) {
+      return Long.MAX_VALUE;
+    }
+    if (args.length == 2 && args[0].equals("--seconds")) {
+      try {
+        long seconds = Long.parseLong(args[1]);
+        if (seconds > 0) {
+          return seconds;
+        }
+      } catch (NumberFormatException e) {
+        // reported below with what was given
+      }
+    }
+    throw new IllegalArgumentException("unknown arguments '" + String.join(" ", args) + "'");
+  }
+
+  /**
+   * Ctrl-C (and SIGTERM) ends the progress loop instead of the JVM: the JVM's own handler would
+   * run the shutdown hooks, among them the embedded servers' own, which stop both servers while
+   * the comparison still needs them. A second Ctrl-C quits at once.
+   */
+  private static CountDownLatch stopOnCtrlC() {
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    SignalHandler handler = signal -> {
+      if (stopRequested.getCount() == 0) {
+        System.err.println("etl demo: stopped without comparing");
+        Runtime.getRuntime().halt(130);
+      }
+      System.out.println("etl demo: stopping (Ctrl-C again to quit without comparing)");
+      stopRequested.countDown();
+    };
+    Signal.handle(new Signal("INT"), handler);
+    Signal.handle(new Signal("TERM"), handler);
+    return stopRequested;
   }
 
   private static EmbeddedPostgres start() throws java.io.IOException {
@@ -107,13 +153,13 @@ public final class Demo {
         "CREATE PUBLICATION demo_pub FOR TABLE customers, orders, events");
   }
 
-  private static void printProgress(Pipeline pipeline, Writer writer, long seconds) throws InterruptedException {
+  private static void printProgress(Pipeline pipeline, Writer writer, long seconds, CountDownLatch stopRequested)
+      throws InterruptedException {
     long lastApplied = 0;
     long lastNanos = System.nanoTime();
     long end = seconds == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     System.out.println("etl demo: pipeline running; progress every 2 s (Ctrl-C to stop)");
-    while (System.nanoTime() < end) {
-      Thread.sleep(2000);
+    while (System.nanoTime() < end && !stopRequested.await(2, TimeUnit.SECONDS)) {
       PipelineStatus s = pipeline.status();
       long now = System.nanoTime();
       double eventsPerSecond = (s.eventsApplied() - lastApplied) * 1e9 / (now - lastNanos);
@@ -140,14 +186,18 @@ public final class Demo {
     }
   }
 
-  private static void compare(int sourcePort, int destinationPort) throws SQLException {
+  /** Prints each table's row count and content hash on both sides; true if every table is equal. */
+  private static boolean compare(int sourcePort, int destinationPort) throws SQLException {
     System.out.println("etl demo: source vs destination (row count : content hash)");
+    boolean allEqual = true;
     for (String table : TABLES) {
       String sql = "SELECT count(*) || ' : ' || coalesce(sum(hashtextextended(t::text, 0)::numeric), 0) FROM " + table + " t";
       String s = query(sourcePort, sql);
       String d = query(destinationPort, sql);
       System.out.printf("  %-10s source %s  destination %s  %s%n", table, s, d, s.equals(d) ? "EQUAL" : "DIFFERENT");
+      allEqual &= s.equals(d);
     }
+    return allEqual;
   }
 
   private static final class Writer implements Runnable {
