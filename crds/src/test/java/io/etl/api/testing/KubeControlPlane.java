@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -137,6 +138,15 @@ public final class KubeControlPlane implements BeforeAllCallback, AfterAllCallba
   public KubectlResult kubectlWithInput(String stdin, String... args) {
     requireStarted();
     return kubectl.run(stdin, args);
+  }
+
+  /**
+   * Environment for a shell command that runs {@code kubectl} as a user would: this kubectl
+   * first on the PATH, and KUBECONFIG naming the admin's kubeconfig of this server.
+   */
+  public Map<String, String> shellEnvironment() {
+    requireStarted();
+    return Map.of("PATH", binaries.kubectl().getParent() + ":" + System.getenv("PATH"), "KUBECONFIG", kubeconfig.toString());
   }
 
   /** A kubeconfig file for the admin; deleted when the class is done. */

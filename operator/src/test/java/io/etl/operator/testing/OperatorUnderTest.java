@@ -37,6 +37,11 @@ public final class OperatorUnderTest implements AutoCloseable {
     if (!applied.succeeded()) {
       throw new AssertionError("kubectl apply -k deploy/base failed: " + applied);
     }
+    return start(kube, watchNamespaces);
+  }
+
+  /** Runs the operator as the ServiceAccount of deploy/base, which must be installed already. */
+  public static OperatorUnderTest start(KubeControlPlane kube, Set<String> watchNamespaces) throws IOException {
     KubernetesClient asOperator = kube.clientAsServiceAccount(NAMESPACE, SERVICE_ACCOUNT);
     OperatorSettings settings = new OperatorSettings(watchNamespaces, "etl/replicator:test", OBSERVE_INTERVAL, NAMESPACE, 0);
     return new OperatorUnderTest(EtlOperator.start(asOperator, settings, false));

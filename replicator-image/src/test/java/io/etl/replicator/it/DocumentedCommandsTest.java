@@ -1,0 +1,149 @@
+package io.etl.replicator.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.etl.core.testing.DocumentedCommands;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every shell command the READMEs show, and the test that runs it exactly as written, or why it
+ * cannot run on a machine like the one CI uses. A command added to a README without a test fails
+ * here: a documented command that nothing ran is how a broken run command once shipped.
+ */
+class DocumentedCommandsTest {
+  private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+  private static final String JIB_NEEDS_A_REGISTRY = "not here: -Pjib with the default base pulls eclipse-temurin:17-jre"
+      + " from a registry, and this machine reaches none; LocalBaseImageBuildIT runs the same profile on the local base";
+
+  /** File → command → where it runs. */
+  private static final Map<String, Map<String, Where>> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    Map<String, Where> readme = new LinkedHashMap<>();
+    readme.put("./mvnw -B -q package -DskipTests && java -cp 'replicator-image/target/lib/*' io.etl.replicator.demo.Demo",
+        runBy("ReadmeCommandsIT", "the demo part, on the target/lib of the build's package phase"));
+    readme.put("scripts/provision-control-plane.sh && ./mvnw -B verify", runBy(".ci/run", "CI's entry point, verbatim"));
+    readme.put("./mvnw -B -q package -DskipTests", runBy("ReadmeCommandsIT", "checked to be the build the package phase runs"));
+    readme.put("SOURCE_PASSWORD=… DESTINATION_PASSWORD=… java -cp 'replicator-image/target/lib/*' io.etl.replicator.Main path/to/pipeline.yaml",
+        runBy("ReadmeCommandsIT", "placeholders filled in"));
+    readme.put("GOOGLE_APPLICATION_CREDENTIALS=key.json ETL_BIGQUERY_TEST_PROJECT=my-project ./mvnw -B -pl etl-destinations -am test"
+        + " -Dtest='BigQuery*' -Dsurefire.failIfNoSpecifiedTests=false",
+        notHere("needs a Google Cloud project and a service-account key; without them the same tests run and report themselves skipped"));
+    readme.put("./mvnw -B -pl operator,replicator-image -am package -Pjib -DskipTests   # both images, as tarballs",
+        notHere(JIB_NEEDS_A_REGISTRY));
+    readme.put("kubectl apply -k deploy/base          # CRDs, namespace etl-system, RBAC, the operator",
+        runBy("DeployReadmeCommandsTest", "against a real API server"));
+    readme.put("kubectl apply -k deploy/samples       # a namespace with a Destination and a Pipeline (edit the Secrets first)",
+        runBy("DeployReadmeCommandsTest", "against a real API server"));
+    readme.put("kubectl get pipelines -A -o wide", runBy("DeployReadmeCommandsTest", "against a real API server"));
+    COMMANDS.put("README.md", readme);
+
+    Map<String, Where> deploy = new LinkedHashMap<>();
+    deploy.put("./mvnw -B -pl operator -am package -Pjib            # operator/target/jib-image.tar         -> etl/operator:0.1.0-SNAPSHOT",
+        notHere(JIB_NEEDS_A_REGISTRY));
+    deploy.put("./mvnw -B -pl replicator-image -am package -Pjib    # replicator-image/target/jib-image.tar -> etl/replicator:0.1.0-SNAPSHOT",
+        notHere(JIB_NEEDS_A_REGISTRY));
+    for (String load : List.of("docker load -i operator/target/jib-image.tar", "docker load -i replicator-image/target/jib-image.tar",
+        "kind load image-archive operator/target/jib-image.tar", "kind load image-archive replicator-image/target/jib-image.tar")) {
+      deploy.put(load, notHere("no Docker engine and no kind here; the images run from their tars in ImageEntrypointIT and"
+          + " OperatorImageEntrypointIT"));
+    }
+    deploy.put("kubectl apply -k deploy/base                      # CRDs, etl-system, RBAC, operator",
+        runBy("DeployReadmeCommandsTest", "against a real API server"));
+    deploy.put("kubectl -n etl-system rollout status deploy/etl-operator",
+        notHere("needs a kubelet and kube-controller-manager to run the operator's pod; the test control plane has an API"
+            + " server only"));
+    deploy.put("kubectl -n my-namespace create rolebinding etl-operator-secret-reader"
+        + " --clusterrole=etl-operator-secret-reader --serviceaccount=etl-system:etl-operator",
+        runBy("DeployReadmeCommandsTest", "against a real API server"));
+    deploy.put("kubectl apply -k deploy/samples", runBy("DeployReadmeCommandsTest", "against a real API server"));
+    for (String status : List.of(
+        "kubectl -n etl-demo get pipelines                    # READY PHASE TABLES LAG DESTINATION AGE",
+        "kubectl -n etl-demo get pipelines -o wide            # + SLOT WAL REASON",
+        "kubectl -n etl-demo get destinations                 # TYPE READY AGE",
+        "kubectl -n etl-demo describe pipeline shop-to-warehouse   # conditions, per-table states, Events",
+        "kubectl get etl -A                                    # every Pipeline and Destination",
+        "kubectl -n etl-demo patch pipeline shop-to-warehouse --type merge -p '{\"spec\":{\"paused\":true}}'",
+        "kubectl -n etl-demo patch pipeline shop-to-warehouse --type merge -p '{\"spec\":{\"paused\":false}}'",
+        "kubectl -n etl-demo annotate pipeline shop-to-warehouse etl.io/skip-cleanup=true")) {
+      deploy.put(status, runBy("DeployReadmeCommandsTest", "against a real API server, on the samples"));
+    }
+    deploy.put("kubectl -n etl-demo wait --for=condition=Ready pipeline/shop-to-warehouse --timeout=15m",
+        notHere("the samples' database hosts do not exist here, so the sample never gets Ready; PipelineLifecycleTest runs"
+            + " kubectl wait --for=condition=Ready on a streaming Pipeline of its own"));
+    COMMANDS.put("deploy/README.md", deploy);
+
+    Map<String, Where> image = new LinkedHashMap<>();
+    image.put("./mvnw -pl replicator-image -am package -Pjib -DskipTests", notHere(JIB_NEEDS_A_REGISTRY));
+    image.put("replicator-image/build-base-image.sh", runBy("LocalBaseImageBuildIT", "then the -Pjib build below"));
+    image.put("./mvnw -pl replicator-image -am package -Pjib -DskipTests"
+        + " -Djib.from.image=tar://$(pwd)/replicator-image/target/base-image.tar", runBy("LocalBaseImageBuildIT", "in the root"));
+    COMMANDS.put("replicator-image/README.md", image);
+
+    COMMANDS.put("bench/README.md", new LinkedHashMap<>()); // bench/run.sh is named in a heading; BenchRunIT runs it
+  }
+
+  @Test
+  void everyCommandOfTheReadmesIsListedWithTheTestThatRunsIt() {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, Map<String, Where>> file : COMMANDS.entrySet()) {
+      List<String> shown = DocumentedCommands.of(ROOT.resolve(file.getKey())).all();
+      for (String command : shown) {
+        if (!file.getValue().containsKey(command)) {
+          problems.add(file.getKey() + " shows a command no test is listed for (run it in a test exactly as written, then"
+              + " list it in DocumentedCommandsTest): " + command);
+        }
+      }
+      for (String listed : file.getValue().keySet()) {
+        if (!shown.contains(listed)) {
+          problems.add(file.getKey() + " no longer shows a command listed in DocumentedCommandsTest: " + listed);
+        }
+      }
+    }
+    assertEquals(List.of(), problems);
+  }
+
+  @Test
+  void theTestsListedExist() {
+    List<String> missing = COMMANDS.values().stream().flatMap(m -> m.values().stream())
+        .filter(w -> w.test() != null && !exists(w.test())).map(Where::test).distinct().toList();
+    assertEquals(List.of(), missing, "tests named in DocumentedCommandsTest that are not in the repository");
+  }
+
+  @Test
+  void ciRunsTheReadmesTestCommand() throws IOException {
+    String ci = Files.readString(ROOT.resolve(".ci/run"));
+    assertTrue(ci.contains("scripts/provision-control-plane.sh") && ci.contains("./mvnw -B verify"), ci);
+  }
+
+  private static boolean exists(String test) {
+    if (test.startsWith(".")) {
+      return Files.isRegularFile(ROOT.resolve(test));
+    }
+    try (Stream<Path> files = Files.walk(ROOT, 12)) {
+      return files.anyMatch(p -> p.getFileName().toString().equals(test + ".java") && p.toString().contains("/src/test/java/"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private record Where(String test, String detail) {}
+
+  private static Where runBy(String test, String detail) {
+    return new Where(test, detail);
+  }
+
+  private static Where notHere(String why) {
+    return new Where(null, why);
+  }
+}
