@@ -169,6 +169,28 @@ class BrokenInputsTest {
         .anyMatch(e -> "doomed".equals(e.getInvolvedObject().getName()) && "CleanupSkipped".equals(e.getReason())));
   }
 
+  /** The same name in two namespaces means the same pipeline id: on one source server only the first may run. */
+  @Test
+  void aPipelineIdAnotherPipelineHoldsOnTheSameServerGetsNoReplicator() {
+    create("twin", "right", "pub", "sink");
+    await("the first twin's Deployment", () -> admin.apps().deployments().inNamespace(NS).withName("etl-twin").get());
+    String other = "broken-twin";
+    OperatorUnderTest.createPipelineNamespace(kube, other);
+    admin.resource(Resources.passwordSecret(other, "right", PostgresServer.PASSWORD)).create();
+    admin.resource(Resources.postgresDestination(other, "sink", Resources.local(source.port(), "postgres", "right"))).create();
+    admin.resource(Resources.pipeline(other, "twin", Resources.local(source.port(), "postgres", "right"), "pub", "sink",
+        SlotReclaimPolicy.Delete)).create();
+    Pipeline refused = await("the second twin refused", () -> {
+      Pipeline p = Resources.get(admin, other, "twin");
+      return Resources.conditionIs(p, "Ready", "False", "PipelineIdInUse") ? p : null;
+    }, () -> describe(Resources.get(admin, other, "twin")));
+    assertStalled(refused, "PipelineIdInUse");
+    assertTrue(condition(refused, "Ready").getMessage().contains("already used by Pipeline " + NS + "/twin"), describe(refused));
+    assertEquals(PipelinePhase.Pending, refused.getStatus().phase);
+    assertNull(admin.apps().deployments().inNamespace(other).withName("etl-twin").get());
+    assertNull(refused.getStatus().tables, "the other Pipeline's tables are not shown as this one's: " + describe(refused));
+  }
+
   @Test
   void operatorServesMetricsAndProbes() throws Exception {
     HttpClient http = HttpClient.newHttpClient();

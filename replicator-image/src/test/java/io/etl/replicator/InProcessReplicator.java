@@ -73,6 +73,11 @@ final class InProcessReplicator implements AutoCloseable {
     }
   }
 
+  /** The pipeline's status as /status would show it, read in process. */
+  io.etl.core.pipeline.PipelineStatus status() {
+    return replicator.status();
+  }
+
   boolean serving() {
     return replicator.httpPort() > 0;
   }

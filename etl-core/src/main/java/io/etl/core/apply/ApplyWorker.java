@@ -59,8 +59,9 @@ public final class ApplyWorker {
   private volatile long durableSeq;
   private volatile long enqueuedSeq;
 
+  /** @param streamId the destination stream this worker writes ({@code PipelineIdentity.applyStream()}) */
   public ApplyWorker(
-      String pipelineId,
+      String streamId,
       SlotReader reader,
       io.etl.core.source.PostgresErrors errors,
       Lsn startPosition,
@@ -72,7 +73,7 @@ public final class ApplyWorker {
       TrackedSchemas schemas,
       SchemaWatch schemaWatch) {
     this.reader = reader;
-    this.streamId = streamId(pipelineId);
+    this.streamId = streamId;
     this.errors = errors;
     this.destination = destination;
     this.tables = tables;
@@ -83,11 +84,6 @@ public final class ApplyWorker {
     this.schemaWatch = schemaWatch;
     this.queue = new BoundedEventQueue(batchConfig.queueCapacity(), batchConfig.queueMaxBytes());
     this.durableLsn = startPosition;
-  }
-
-  /** The destination stream of this pipeline's apply worker: one position record per pipeline. */
-  public static String streamId(String pipelineId) {
-    return pipelineId + "/apply";
   }
 
   /** Asks the worker to stop reading; {@link #run()} flushes, confirms and returns. */

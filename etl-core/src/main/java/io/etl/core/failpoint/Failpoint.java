@@ -11,6 +11,8 @@ public enum Failpoint {
   APPLY_BEFORE_WRITE("apply.before_write"),
   /** A CDC batch is durable at the destination; its position is not yet confirmed to the source. */
   APPLY_AFTER_WRITE("apply.after_write"),
+  /** The apply slot is missing: every table was reset for a new one, which is about to be created. */
+  SLOT_BEFORE_CREATE("slot.before_create"),
   /** A table's state is about to be written to the state store. */
   STATE_BEFORE_UPDATE("state.before_update"),
   /** A table caught up and is about to be handed from its sync worker to the apply worker. */

@@ -1,6 +1,15 @@
 package io.etl.core.pipeline;
 
 import io.etl.core.apply.ApplyWorker;
+import io.etl.core.failpoint.Failpoint;
+import io.etl.core.failpoint.Failpoints;
+import io.etl.core.replication.SlotNames;
+import io.etl.core.source.SourceIdentity;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.postgresql.jdbc.PgConnection;
 import io.etl.core.apply.Heartbeat;
 import io.etl.core.config.PipelineConfig;
 import io.etl.core.destination.Destination;
@@ -140,64 +149,76 @@ public final class Pipeline implements AutoCloseable {
     String password = config.source().password() == null ? null : config.source().password().resolve("source.password", environment);
     PostgresConnector source = new PostgresConnector(config.source(), password, "etl-" + config.pipeline().id());
     String slot = config.applySlotName();
-    Lsn start;
-    Map<Integer, TableId> names = new TreeMap<>();
-    Map<Integer, TableState> states;
+    // before anything is written: a second replicator of this pipeline stops here
+    try (PipelineLock lock = PipelineLock.acquire(source, config.pipeline().id())) {
+      Start start = prepare(source, slot);
+      tables = start.tables();
+      runWorkers(source, start, slot, lock);
+    }
+  }
+
+  /** What the workers start from: the table states, the apply slot's position and its incarnation. */
+  private record Start(TableStates tables, Lsn position, String incarnation) {}
+
+  private Start prepare(PostgresConnector source, String slot) {
     try (Connection c = source.open()) {
       new SourcePreflight().check(c, config.pipeline().publication(), slot);
       StateStore store = stateStore(source);
       store.migrate();
       destination.verify();
+      Map<Integer, TableId> names = new TreeMap<>();
       for (PublishedTable table : new io.etl.core.source.SourceCatalog().publishedTables(c, config.pipeline().publication())) {
         names.put(table.oid(), table.id());
       }
-      states = reconcileTables(store, names);
-      dropLeftoverSyncSlots(c, states);
-      start = ReplicationSlots.find(c, slot).map(ReplicationSlots.SlotInfo::confirmedFlush).orElse(null);
-      if (start == null) {
-        start = ReplicationSlots.create(c, slot);
-        log.info("created replication slot {} at {}", slot, start);
-        states = copyAgainIfSlotWasLost(store, slot, states);
+      TableStates tableStates = TableStates.load(store, names);
+      dropLeftoverSyncSlots(c, tableStates.snapshot());
+      Optional<ReplicationSlots.SlotInfo> existing = ReplicationSlots.find(c, slot);
+      if (existing.isPresent()) {
+        requireOwnDatabase(existing.get());
+        return new Start(tableStates, existing.get().confirmedFlush(), store.applySlotIncarnation().orElse(null));
       }
+      // A new apply slot starts at the server's current position: whatever it replaces held
+      // changes that are now gone (dropped by hand, lost in a fail-over), so every table is
+      // copied again. The reset is one transaction and comes before the slot exists: a crash
+      // after creating the slot but before resetting would leave tables READY on a new slot,
+      // streaming on with a silent gap.
+      String incarnation = UUID.randomUUID().toString();
+      if (tableStates.resetForNewApplySlot(incarnation)) {
+        log.warn("replication slot {} was missing although tables had been copied; the changes it held are gone,"
+            + " so every table is copied again", slot);
+      }
+      Failpoints.reached(Failpoint.SLOT_BEFORE_CREATE);
+      Lsn position = ReplicationSlots.create(c, slot);
+      log.info("created replication slot {} at {}", slot, position);
+      return new Start(tableStates, position, incarnation);
     } catch (SQLException e) {
       throw source.errors().classify(e);
     }
-    TableStates tableStates = new TableStates(stateStore, names, states);
-    tables = tableStates;
-    runWorkers(source, tableStates, slot, start);
   }
 
-  /**
-   * A new apply slot starts at the server's current position; if tables had been copied before,
-   * the slot they relied on is gone (dropped by hand, or lost in a fail-over) with the changes
-   * it held. Copying every table again is the only way not to lose them.
-   */
-  private static Map<Integer, TableState> copyAgainIfSlotWasLost(
-      StateStore store, String slot, Map<Integer, TableState> states) {
-    boolean started = states.values().stream().anyMatch(s -> s.phase() != TablePhase.INIT);
-    if (!started) {
-      return states;
+  /** Slot names are unique per server: one of another database belongs to a pipeline of the same id there. */
+  private void requireOwnDatabase(ReplicationSlots.SlotInfo slot) {
+    String database = config.source().database();
+    if (slot.database() != null && !slot.database().equals(database)) {
+      throw EtlException.fatal("slot_of_another_database",
+          "replication slot " + slot.name() + " on the source server belongs to database " + slot.database()
+              + ", not " + database + ": pipeline id " + config.pipeline().id()
+              + " is already used by a pipeline of that database",
+          "give this pipeline its own pipeline.id (slot names are unique per server)", null);
     }
-    log.warn("replication slot {} was missing although tables had been copied; the changes it held are gone,"
-        + " so every table is copied again", slot);
-    Map<Integer, TableState> reset = new HashMap<>();
-    for (Integer oid : states.keySet()) {
-      store.updateTableState(oid, TableState.init());
-      reset.put(oid, TableState.init());
-    }
-    return reset;
   }
 
   /**
    * A crash between a table's hand-over and the drop of its sync slot, or a table that errored or
    * left the publication, can leave a sync slot behind; nothing reads it, and it would hold WAL
-   * on the source forever.
+   * on the source forever. Only this pipeline's slots, by anchored pattern (see SlotNames).
    */
   private void dropLeftoverSyncSlots(Connection c, Map<Integer, TableState> states) throws SQLException {
-    String prefix = io.etl.core.replication.SlotNames.tableSyncPrefix(config.pipeline().id());
+    String pipelineId = config.pipeline().id();
     List<String> leftover = new ArrayList<>();
-    try (var ps = c.prepareStatement("SELECT slot_name FROM pg_replication_slots WHERE starts_with(slot_name, ?)")) {
-      ps.setString(1, prefix);
+    try (var ps = c.prepareStatement(
+        "SELECT slot_name FROM pg_replication_slots WHERE slot_name ~ ? AND database = current_database()")) {
+      ps.setString(1, SlotNames.tableSyncPattern(pipelineId));
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
           leftover.add(rs.getString(1));
@@ -205,12 +226,8 @@ public final class Pipeline implements AutoCloseable {
       }
     }
     for (String slotName : leftover) {
-      TableState state = null;
-      try {
-        state = states.get(Integer.parseUnsignedInt(slotName.substring(prefix.length())));
-      } catch (NumberFormatException notOurs) {
-        continue;
-      }
+      OptionalInt oid = SlotNames.tableSyncOid(pipelineId, slotName);
+      TableState state = oid.isPresent() ? states.get(oid.getAsInt()) : null;
       TablePhase phase = state == null ? null : state.phase();
       if (phase == null || phase == TablePhase.READY || phase == TablePhase.SYNC_DONE || phase == TablePhase.ERRORED) {
         log.info("dropping leftover table sync slot {}", slotName);
@@ -219,45 +236,30 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
-  /** New tables in the publication start at INIT; tables that left it are forgotten. */
-  private Map<Integer, TableState> reconcileTables(StateStore store, Map<Integer, TableId> published) {
-    Map<Integer, TableState> stored = store.loadTableStates();
-    Map<Integer, TableState> states = new HashMap<>();
-    for (Integer oid : published.keySet()) {
-      TableState state = stored.get(oid);
-      if (state == null) {
-        state = TableState.init();
-        store.updateTableState(oid, state);
-      }
-      states.put(oid, state);
-    }
-    for (Integer oid : stored.keySet()) {
-      if (!published.containsKey(oid)) {
-        store.removeTable(oid);
-      }
-    }
-    return states;
-  }
-
-  private void runWorkers(PostgresConnector source, TableStates tableStates, String slot, Lsn start)
+  private void runWorkers(PostgresConnector source, Start startState, String slot, PipelineLock lock)
       throws InterruptedException {
+    TableStates tableStates = startState.tables();
+    Lsn start = startState.position();
     SlotReader reader;
+    PipelineIdentity identity;
     try {
-      reader = new SlotReader(source.openReplication(), slot, start, config.pipeline().publication(), metrics,
-          config.replication());
+      PgConnection replication = source.openReplication();
+      identity = new PipelineIdentity(config.pipeline().id(), SourceIdentity.identify(replication), startState.incarnation());
+      reader = new SlotReader(replication, slot, start, config.pipeline().publication(), metrics, config.replication());
     } catch (SQLException e) {
       throw source.errors().classify(e);
     }
     TrackedSchemas schemas = new TrackedSchemas(stateStore);
-    ApplyWorker apply = new ApplyWorker(config.pipeline().id(), reader, source.errors(), start, destination, tableStates,
+    ApplyWorker apply = new ApplyWorker(identity.applyStream(), reader, source.errors(), start, destination, tableStates,
         config.batch(), metrics, progress, schemas, new SourceSchemaWatch(schemas, source));
     applyWorker = apply;
     ExecutorService syncPool = Executors.newFixedThreadPool(config.tableSync().maxWorkers(), daemon("table-sync"));
     ScheduledExecutorService monitor = Executors.newScheduledThreadPool(2, daemon("pipeline-monitor"));
     SlotLagMonitor lag = new SlotLagMonitor(source, slot, progress, metrics);
     TableSyncSupervisor supervisor =
-        new TableSyncSupervisor(config, source, destination, tableStates, schemas, metrics, syncPool);
+        new TableSyncSupervisor(config, identity, source, destination, tableStates, schemas, metrics, syncPool);
     Heartbeat heartbeat = Heartbeat.start(config.heartbeat(), source, apply::nothingInFlight, metrics);
+    AtomicBoolean lockLost = new AtomicBoolean();
     try {
       int toSync = tableStates.tablesNeedingSync().size();
       monitor.scheduleWithFixedDelay(() -> {
@@ -270,6 +272,11 @@ public final class Pipeline implements AutoCloseable {
       monitor.scheduleWithFixedDelay(() -> {
         lag.refresh();
         publishTableMetrics();
+        // the lock's session can end alone (idle_session_timeout, a proxy); without it a
+        // second replicator could start, so this one stops and takes the lock again
+        if (!lock.held() && lockLost.compareAndSet(false, true)) {
+          apply.stop();
+        }
       }, 0, 5, TimeUnit.SECONDS);
       phase = PipelinePhase.COPYING;
       log.info("pipeline {} streaming from {} ({} tables, {} to sync)", config.pipeline().id(), start,
@@ -278,6 +285,11 @@ public final class Pipeline implements AutoCloseable {
         apply.stop();
       }
       apply.run();
+      if (lockLost.get() && !stopRequested) {
+        throw EtlException.retryable("pipeline_lock_lost",
+            "the source session holding pipeline " + config.pipeline().id() + "'s lock ended",
+            "nothing to do: the replicator takes the lock again and resumes", null);
+      }
     } finally {
       progress.streaming(false);
       heartbeat.close();

@@ -34,6 +34,7 @@ final class TableSyncSupervisor {
   private static final Logger log = LoggerFactory.getLogger(TableSyncSupervisor.class);
 
   private final PipelineConfig config;
+  private final PipelineIdentity identity;
   private final PostgresConnector source;
   private final Destination destination;
   private final TableStates tables;
@@ -47,9 +48,10 @@ final class TableSyncSupervisor {
   private final Set<Integer> slotsToDrop = new HashSet<>();
   private long nextRefreshMs;
 
-  TableSyncSupervisor(PipelineConfig config, PostgresConnector source, Destination destination, TableStates tables,
-      TrackedSchemas schemas, EtlMetrics metrics, ExecutorService pool) {
+  TableSyncSupervisor(PipelineConfig config, PipelineIdentity identity, PostgresConnector source, Destination destination,
+      TableStates tables, TrackedSchemas schemas, EtlMetrics metrics, ExecutorService pool) {
     this.config = config;
+    this.identity = identity;
     this.source = source;
     this.destination = destination;
     this.tables = tables;
@@ -75,7 +77,8 @@ final class TableSyncSupervisor {
   }
 
   private void start(int oid) {
-    TableSyncWorker worker = new TableSyncWorker(oid, config, source, destination, tables, schemas, metrics);
+    TableSyncWorker worker =
+        new TableSyncWorker(oid, config, identity.tableSyncStream(oid), source, destination, tables, schemas, metrics);
     running.put(oid, pool.submit(() -> {
       try {
         worker.run();

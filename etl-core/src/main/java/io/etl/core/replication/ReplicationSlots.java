@@ -12,13 +12,17 @@ import org.postgresql.PGConnection;
 public final class ReplicationSlots {
   private ReplicationSlots() {}
 
-  /** Position and activity of an existing slot. */
-  public record SlotInfo(String name, Lsn confirmedFlush, boolean active, Integer activePid) {}
+  /**
+   * Position and activity of an existing slot.
+   *
+   * @param database the database the slot decodes; slot names are unique per server, not per database
+   */
+  public record SlotInfo(String name, Lsn confirmedFlush, boolean active, Integer activePid, String database) {}
 
   public static Optional<SlotInfo> find(Connection connection, String slotName) throws SQLException {
     try (PreparedStatement ps =
         connection.prepareStatement(
-            "SELECT confirmed_flush_lsn::text, active, active_pid FROM pg_replication_slots WHERE slot_name = ?")) {
+            "SELECT confirmed_flush_lsn::text, active, active_pid, database FROM pg_replication_slots WHERE slot_name = ?")) {
       ps.setString(1, slotName);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -26,8 +30,9 @@ public final class ReplicationSlots {
         }
         String lsn = rs.getString(1);
         int pid = rs.getInt(3);
+        Integer activePid = rs.wasNull() ? null : pid;
         return Optional.of(
-            new SlotInfo(slotName, lsn == null ? Lsn.ZERO : Lsn.parse(lsn), rs.getBoolean(2), rs.wasNull() ? null : pid));
+            new SlotInfo(slotName, lsn == null ? Lsn.ZERO : Lsn.parse(lsn), rs.getBoolean(2), activePid, rs.getString(4)));
       }
     }
   }

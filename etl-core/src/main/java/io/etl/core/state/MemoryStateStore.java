@@ -1,6 +1,7 @@
 package io.etl.core.state;
 
 import io.etl.core.schema.TableSchema;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +11,7 @@ public final class MemoryStateStore implements StateStore {
   private final Map<Integer, TableState> states = new ConcurrentHashMap<>();
   private final Map<Integer, TableSchema> schemas = new ConcurrentHashMap<>();
   private final Map<Integer, Long> rowsCopied = new ConcurrentHashMap<>();
+  private volatile String applySlotIncarnation;
 
   @Override
   public void migrate() {}
@@ -23,6 +25,17 @@ public final class MemoryStateStore implements StateStore {
   public void updateTableState(int tableOid, TableState state) {
     PersistedPhases.require(state);
     states.put(tableOid, state);
+  }
+
+  @Override
+  public Optional<String> applySlotIncarnation() {
+    return Optional.ofNullable(applySlotIncarnation);
+  }
+
+  @Override
+  public synchronized void resetForNewApplySlot(String incarnation, Collection<Integer> tableOids) {
+    tableOids.forEach(oid -> states.put(oid, TableState.init()));
+    applySlotIncarnation = incarnation;
   }
 
   @Override

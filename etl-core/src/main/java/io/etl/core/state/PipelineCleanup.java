@@ -32,10 +32,10 @@ public final class PipelineCleanup {
   public static Result run(Connection c, String pipelineId) throws SQLException {
     List<String> slots = new ArrayList<>();
     List<String> busy = new ArrayList<>();
+    // by anchored pattern, never by prefix: see SlotNames
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT slot_name, active FROM pg_replication_slots WHERE slot_name = ? OR starts_with(slot_name, ?)")) {
-      ps.setString(1, SlotNames.apply(pipelineId));
-      ps.setString(2, SlotNames.tableSyncPrefix(pipelineId));
+        "SELECT slot_name, active FROM pg_replication_slots WHERE slot_name ~ ? AND database = current_database()")) {
+      ps.setString(1, SlotNames.ownedPattern(pipelineId));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           (rs.getBoolean(2) ? busy : slots).add(rs.getString(1));

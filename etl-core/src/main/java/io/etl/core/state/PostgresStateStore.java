@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -99,33 +100,79 @@ public final class PostgresStateStore implements StateStore {
   @Override
   public void updateTableState(int tableOid, TableState state) {
     PersistedPhases.require(state);
-    withConnection("update a table state", c -> {
+    inTransaction("update a table state", c -> writeState(c, tableOid, state));
+  }
+
+  /** The table's current state, a row of its history, and the history cut to the newest 100; in the caller's transaction. */
+  private void writeState(Connection c, int tableOid, TableState state) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO etl.table_states (pipeline_id, table_oid, phase, lsn, reason, solution, updated_at)"
+            + " VALUES (?, ?::bigint::oid, ?, ?::pg_lsn, ?, ?, now())"
+            + " ON CONFLICT (pipeline_id, table_oid) DO UPDATE SET phase = EXCLUDED.phase, lsn = EXCLUDED.lsn,"
+            + " reason = EXCLUDED.reason, solution = EXCLUDED.solution, updated_at = now()")) {
+      bindState(ps, tableOid, state);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO etl.table_state_history (pipeline_id, table_oid, phase, lsn, reason, solution)"
+            + " VALUES (?, ?::bigint::oid, ?, ?::pg_lsn, ?, ?)")) {
+      bindState(ps, tableOid, state);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM etl.table_state_history WHERE pipeline_id = ? AND table_oid = ?::bigint::oid AND id <= ("
+            + "SELECT id FROM etl.table_state_history WHERE pipeline_id = ? AND table_oid = ?::bigint::oid"
+            + " ORDER BY id DESC OFFSET 100 LIMIT 1)")) {
+      ps.setString(1, pipelineId);
+      ps.setLong(2, Integer.toUnsignedLong(tableOid));
+      ps.setString(3, pipelineId);
+      ps.setLong(4, Integer.toUnsignedLong(tableOid));
+      ps.executeUpdate();
+    }
+  }
+
+  @Override
+  public Optional<String> applySlotIncarnation() {
+    return withConnection("read the apply slot's incarnation", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT apply_slot_incarnation FROM etl.pipelines WHERE pipeline_id = ?")) {
+        ps.setString(1, pipelineId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public void resetForNewApplySlot(String incarnation, Collection<Integer> tableOids) {
+    TableState init = TableState.init();
+    inTransaction("reset the tables for a new apply slot", c -> {
+      for (int oid : tableOids) {
+        writeState(c, oid, init);
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO etl.pipelines (pipeline_id, apply_slot_incarnation, apply_slot_created_at) VALUES (?, ?, now())"
+              + " ON CONFLICT (pipeline_id) DO UPDATE SET apply_slot_incarnation = EXCLUDED.apply_slot_incarnation,"
+              + " apply_slot_created_at = now()")) {
+        ps.setString(1, pipelineId);
+        ps.setString(2, incarnation);
+        ps.executeUpdate();
+      }
+    });
+  }
+
+  @FunctionalInterface
+  private interface SqlSteps {
+    void run(Connection c) throws SQLException;
+  }
+
+  /** Runs {@code steps} in one transaction of the store's connection: all of them or none. */
+  private void inTransaction(String what, SqlSteps steps) {
+    withConnection(what, c -> {
       c.setAutoCommit(false);
       try {
-        try (PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO etl.table_states (pipeline_id, table_oid, phase, lsn, reason, solution, updated_at)"
-                + " VALUES (?, ?::bigint::oid, ?, ?::pg_lsn, ?, ?, now())"
-                + " ON CONFLICT (pipeline_id, table_oid) DO UPDATE SET phase = EXCLUDED.phase, lsn = EXCLUDED.lsn,"
-                + " reason = EXCLUDED.reason, solution = EXCLUDED.solution, updated_at = now()")) {
-          bindState(ps, tableOid, state);
-          ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO etl.table_state_history (pipeline_id, table_oid, phase, lsn, reason, solution)"
-                + " VALUES (?, ?::bigint::oid, ?, ?::pg_lsn, ?, ?)")) {
-          bindState(ps, tableOid, state);
-          ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-            "DELETE FROM etl.table_state_history WHERE pipeline_id = ? AND table_oid = ?::bigint::oid AND id <= ("
-                + "SELECT id FROM etl.table_state_history WHERE pipeline_id = ? AND table_oid = ?::bigint::oid"
-                + " ORDER BY id DESC OFFSET 100 LIMIT 1)")) {
-          ps.setString(1, pipelineId);
-          ps.setLong(2, Integer.toUnsignedLong(tableOid));
-          ps.setString(3, pipelineId);
-          ps.setLong(4, Integer.toUnsignedLong(tableOid));
-          ps.executeUpdate();
-        }
+        steps.run(c);
         c.commit();
       } catch (SQLException e) {
         rollbackQuietly(c);

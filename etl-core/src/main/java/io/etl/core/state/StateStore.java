@@ -1,6 +1,7 @@
 package io.etl.core.state;
 
 import io.etl.core.schema.TableSchema;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,6 +19,19 @@ public interface StateStore extends AutoCloseable {
 
   /** Persists {@code state} for the table (only phases that are {@link TablePhase#persisted()}). */
   void updateTableState(int tableOid, TableState state);
+
+  /**
+   * The incarnation of the apply slot recorded by {@link #resetForNewApplySlot}, or empty if
+   * none was ever recorded (a pipeline whose slot an earlier version created).
+   */
+  Optional<String> applySlotIncarnation();
+
+  /**
+   * In one transaction: every table of {@code tableOids} back to INIT, and {@code incarnation}
+   * recorded as the apply slot's. Called before the apply slot is created, never after: a crash
+   * between the two then finds the tables reset and the slot still missing, and does it again.
+   */
+  void resetForNewApplySlot(String incarnation, Collection<Integer> tableOids);
 
   /** Forgets a table (it left the publication). */
   void removeTable(int tableOid);

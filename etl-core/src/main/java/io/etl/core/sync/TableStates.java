@@ -31,11 +31,54 @@ public final class TableStates {
   private volatile Map<Integer, TableState> current;
   private boolean stopping;
 
-  public TableStates(StateStore store, Map<Integer, TableId> names, Map<Integer, TableState> initial) {
+  private TableStates(StateStore store, Map<Integer, TableId> names, Map<Integer, TableState> initial) {
     this.store = store;
     this.names = Map.copyOf(names);
     this.current = Map.copyOf(initial);
     store.loadRowsCopied().forEach((oid, rows) -> rowsCopied.put(oid, new AtomicLong(rows)));
+  }
+
+  /**
+   * The stored states of the tables the publication holds now: a table new to it starts at
+   * INIT (persisted), a table that left it is forgotten in the store too.
+   */
+  public static TableStates load(StateStore store, Map<Integer, TableId> published) {
+    Map<Integer, TableState> stored = store.loadTableStates();
+    Map<Integer, TableState> states = new HashMap<>();
+    for (Integer oid : published.keySet()) {
+      TableState state = stored.get(oid);
+      if (state == null) {
+        state = TableState.init();
+        store.updateTableState(oid, state);
+      }
+      states.put(oid, state);
+    }
+    for (Integer oid : stored.keySet()) {
+      if (!published.containsKey(oid)) {
+        store.removeTable(oid);
+      }
+    }
+    return new TableStates(store, published, states);
+  }
+
+  /**
+   * Every table → INIT, in one store transaction that also records {@code incarnation} as the
+   * apply slot's, because a new apply slot is about to be created: it starts at the server's
+   * current position, so whatever a table held from the slot before it is gone and every table
+   * is copied again. This must happen before the slot exists: reset after creating it, and a
+   * crash in between would leave a slot and tables still READY, streaming on with a gap.
+   *
+   * @return whether any table had got past INIT (the old slot's changes are lost, not just unused)
+   */
+  public synchronized boolean resetForNewApplySlot(String incarnation) {
+    boolean progressed = current.values().stream().anyMatch(s -> s.phase() != TablePhase.INIT);
+    store.resetForNewApplySlot(incarnation, current.keySet());
+    Map<Integer, TableState> next = new HashMap<>();
+    current.keySet().forEach(oid -> next.put(oid, TableState.init()));
+    current = Map.copyOf(next);
+    rowsCopied.clear();
+    notifyAll();
+    return progressed;
   }
 
   public TableState get(int oid) {
@@ -88,6 +131,7 @@ public final class TableStates {
 
   /** INIT/DATA_SYNC → DATA_SYNC: the copy (re)starts; a crash from here on copies again from empty. */
   public synchronized void startCopy(int oid) {
+    requirePhase(oid, "start its copy", TablePhase.INIT, TablePhase.DATA_SYNC);
     set(oid, TableState.of(TablePhase.DATA_SYNC));
     rowsCopied.computeIfAbsent(oid, k -> new AtomicLong()).set(0);
     store.storeRowsCopied(oid, 0);
@@ -104,6 +148,7 @@ public final class TableStates {
 
   /** DATA_SYNC → FINISHED_COPY: every row of the snapshot is durable in the destination. */
   public synchronized void finishCopy(int oid) {
+    requirePhase(oid, "finish its copy", TablePhase.DATA_SYNC);
     store.storeRowsCopied(oid, rowsCopied(oid));
     set(oid, TableState.of(TablePhase.FINISHED_COPY));
   }
@@ -114,6 +159,7 @@ public final class TableStates {
    * the table is FINISHED_COPY again and the hand-over repeats.
    */
   public synchronized Lsn awaitCatchupPosition(int oid) throws InterruptedException {
+    requirePhase(oid, "wait for its catch-up position", TablePhase.FINISHED_COPY);
     set(oid, TableState.of(TablePhase.SYNC_WAIT));
     while (true) {
       throwIfStopping();
@@ -185,6 +231,7 @@ public final class TableStates {
 
   /** CATCHUP → SYNC_DONE(lsn): the destination holds the table up to lsn; apply owns it from there. */
   public synchronized void syncDone(int oid, Lsn lsn) {
+    requirePhase(oid, "finish its catch-up", TablePhase.CATCHUP);
     set(oid, TableState.at(TablePhase.SYNC_DONE, lsn));
   }
 
@@ -201,8 +248,12 @@ public final class TableStates {
     }
   }
 
-  /** FINISHED_COPY → INIT: the table's sync slot vanished, so its catch-up cannot happen; copy again. */
+  /**
+   * FINISHED_COPY/SYNC_WAIT/CATCHUP → INIT: the table's sync slot vanished, or its catch-up met a
+   * change it cannot apply in place, so the catch-up cannot finish; copy again.
+   */
   public synchronized void restartCopy(int oid) {
+    requirePhase(oid, "restart its copy", TablePhase.FINISHED_COPY, TablePhase.SYNC_WAIT, TablePhase.CATCHUP);
     set(oid, TableState.init());
   }
 
@@ -233,6 +284,7 @@ public final class TableStates {
    */
   public synchronized void copyAgain(int oid) {
     if (current.containsKey(oid)) {
+      requirePhase(oid, "be copied again", TablePhase.READY, TablePhase.SYNC_DONE);
       set(oid, TableState.init());
     }
   }
@@ -277,6 +329,22 @@ public final class TableStates {
     if (stopping || Thread.currentThread().isInterrupted()) {
       throw new InterruptedException("pipeline stopping");
     }
+  }
+
+  /**
+   * Each transition leaves only the phases it is written for: any other means two writers
+   * disagree about the table, and carrying on would corrupt it rather than fail loudly.
+   */
+  private void requirePhase(int oid, String transition, TablePhase... from) {
+    TableState state = current.get(oid);
+    TablePhase phase = state == null ? null : state.phase();
+    for (TablePhase allowed : from) {
+      if (phase == allowed) {
+        return;
+      }
+    }
+    throw new IllegalStateException("table " + names.get(oid) + " (oid " + Integer.toUnsignedString(oid) + ") cannot "
+        + transition + " from phase " + (phase == null ? "unknown" : phase.label()) + "; expected " + List.of(from));
   }
 
   private void set(int oid, TableState state) {

@@ -40,15 +40,18 @@ public final class TableSyncWorker {
 
   private final int oid;
   private final PipelineConfig config;
+  private final String streamId;
   private final PostgresConnector source;
   private final Destination destination;
   private final TableStates tables;
   private final EtlMetrics metrics;
   private final TrackedSchemas schemas;
 
+  /** @param streamId the destination stream of this table's catch-up ({@code PipelineIdentity.tableSyncStream}) */
   public TableSyncWorker(
       int oid,
       PipelineConfig config,
+      String streamId,
       PostgresConnector source,
       Destination destination,
       TableStates tables,
@@ -56,20 +59,12 @@ public final class TableSyncWorker {
       EtlMetrics metrics) {
     this.oid = oid;
     this.config = config;
+    this.streamId = streamId;
     this.source = source;
     this.destination = destination;
     this.tables = tables;
     this.metrics = metrics;
     this.schemas = schemas;
-  }
-
-  /** The destination stream of one table's catch-up, per pipeline. */
-  public static String streamId(String pipelineId, int oid) {
-    return pipelineId + "/sync_" + oid;
-  }
-
-  private String streamId() {
-    return streamId(config.pipeline().id(), oid);
   }
 
   /**
@@ -202,7 +197,7 @@ public final class TableSyncWorker {
    * goes on to just past the last one it wrote.
    */
   private Lsn pastWhatDestinationHolds() {
-    return destination.durablePosition(streamId()).map(p -> new Lsn(p.commitLsn().value() + 1)).orElse(Lsn.ZERO);
+    return destination.durablePosition(streamId).map(p -> new Lsn(p.commitLsn().value() + 1)).orElse(Lsn.ZERO);
   }
 
   private void replay(Lsn slotStart, Lsn target, Lsn marker) throws SQLException {
@@ -242,7 +237,7 @@ public final class TableSyncWorker {
     int changes = batch.changes();
     long bytes = batch.bytes();
     List<Event> events = batch.drain();
-    destination.writeEvents(streamId(), events);
+    destination.writeEvents(streamId, events);
     schemas.applied(events);
     metrics.batchApplied(changes, bytes);
   }

@@ -24,6 +24,10 @@ class MemoryStateStoreTest extends StateStoreContract {
     @Override public Map<Integer, TableState> loadTableStates() { return store.loadTableStates(); }
     @Override public void updateTableState(int oid, TableState s) { store.updateTableState(oid, s); }
     @Override public void removeTable(int oid) { store.removeTable(oid); }
+    @Override public java.util.Optional<String> applySlotIncarnation() { return store.applySlotIncarnation(); }
+    @Override public void resetForNewApplySlot(String incarnation, java.util.Collection<Integer> oids) {
+      store.resetForNewApplySlot(incarnation, oids);
+    }
     @Override public java.util.Optional<io.etl.core.schema.TableSchema> loadTableSchema(int oid) { return store.loadTableSchema(oid); }
     @Override public void storeTableSchema(io.etl.core.schema.TableSchema s) { store.storeTableSchema(s); }
     @Override public Map<Integer, Long> loadRowsCopied() { return store.loadRowsCopied(); }

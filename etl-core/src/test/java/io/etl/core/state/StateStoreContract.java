@@ -63,6 +63,21 @@ abstract class StateStoreContract {
   }
 
   @Test
+  void aNewApplySlotSendsEveryTableBackToInitAndRecordsItsIncarnation() {
+    try (StateStore store = open("p4")) {
+      assertEquals(Optional.empty(), store.applySlotIncarnation());
+      store.updateTableState(16430, TableState.at(TablePhase.READY, Lsn.parse("0/16B3748")));
+      store.updateTableState(16431, TableState.errored("it broke.", "mend it."));
+      store.resetForNewApplySlot("first", List.of(16430, 16431));
+      store.resetForNewApplySlot("second", List.of(16430, 16431));
+    }
+    try (StateStore again = open("p4")) {
+      assertEquals(Map.of(16430, TableState.init(), 16431, TableState.init()), again.loadTableStates());
+      assertEquals(Optional.of("second"), again.applySlotIncarnation());
+    }
+  }
+
+  @Test
   void schemasSurviveARoundTrip() {
     TableSchema schema = schema(16420);
     try (StateStore store = open("p3")) {

@@ -5,6 +5,8 @@ import io.etl.api.v1alpha1.Pipeline;
 import io.etl.operator.support.Conditions;
 import io.etl.operator.support.SecretReader;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Collection;
+import java.util.Optional;
 
 /**
  * The validate step: what a Pipeline needs before a replicator can run — its Destination, ready,
@@ -22,11 +24,20 @@ public record PipelineInputs(
     Destination destination, SecretWiring secrets, String problem, String problemReason,
     String sourcePassword, String sourceCa, SecretReader.SecretProblem sourceCredentialsProblem) {
 
+  static final String PIPELINE_ID_IN_USE = "PipelineIdInUse";
+
   public boolean ready() {
     return problem == null;
   }
 
-  public static PipelineInputs resolve(KubernetesClient client, SecretReader secretReader, Pipeline pipeline) {
+  /** Another Pipeline holds this one's id on its source server. */
+  public boolean pipelineIdTaken() {
+    return PIPELINE_ID_IN_USE.equals(problemReason);
+  }
+
+  /** @param pipelines every Pipeline the operator watches (its cache), to find another claim on the pipeline id */
+  public static PipelineInputs resolve(KubernetesClient client, SecretReader secretReader, Pipeline pipeline,
+      Collection<Pipeline> pipelines) {
     String namespace = pipeline.getMetadata().getNamespace();
     String password = null;
     String ca = null;
@@ -39,6 +50,15 @@ public record PipelineInputs(
       credentialsProblem = e;
     }
 
+    Optional<Pipeline> owner = PipelineIdClaims.heldByAnother(pipeline, pipelines);
+    if (owner.isPresent()) {
+      var source = pipeline.getSpec().source;
+      return new PipelineInputs(null, null, "pipeline id " + pipeline.pipelineId() + " on source server " + source.host + ":"
+          + source.portOrDefault() + " is already used by Pipeline " + owner.get().getMetadata().getNamespace() + "/"
+          + owner.get().getMetadata().getName() + ": two pipelines of one id on one server would share replication slots"
+          + " and state; set spec.pipelineId of this one to an id of its own", PIPELINE_ID_IN_USE, password, ca,
+          credentialsProblem);
+    }
     String destinationName = pipeline.getSpec().destinationRef.name;
     Destination destination = client.resources(Destination.class).inNamespace(namespace).withName(destinationName).get();
     if (destination == null) {

@@ -83,7 +83,7 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
 
   @Override
   public UpdateControl<Pipeline> reconcile(Pipeline pipeline, Context<Pipeline> context) {
-    PipelineInputs inputs = PipelineInputs.resolve(client, secrets, pipeline);
+    PipelineInputs inputs = PipelineInputs.resolve(client, secrets, pipeline, context.getPrimaryCache().list().toList());
     String configHash = pipeline.getStatus() == null ? null : pipeline.getStatus().configHash;
     if (inputs.ready()) {
       String config = ReplicatorConfig.render(pipeline, inputs.destination(), inputs.secrets());
@@ -94,7 +94,8 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
     }
     // No Deployment is created while an input is missing; one that already runs is left alone:
     // the replicator retries destination faults itself, and stopping it would only add lag.
-    SourceObservation source = inputs.sourceCredentialsProblem() == null
+    // a Pipeline whose id another one holds would read that one's slot and state: not observed
+    SourceObservation source = inputs.sourceCredentialsProblem() == null && !inputs.pipelineIdTaken()
         ? observer.observe(pipeline, inputs.sourcePassword(), inputs.sourceCa())
         : null;
     String podProblem = inputs.ready() ? ReplicatorPods.problem(client, pipeline) : null;

@@ -54,9 +54,11 @@ public final class PipelineStatusBuilder {
     }
 
     // SourceReachable
-    if (source == null) {
+    if (source == null && inputs.sourceCredentialsProblem() != null) {
       conditions.set(SOURCE_REACHABLE, "Unknown", inputs.sourceCredentialsProblem().reason(),
           inputs.sourceCredentialsProblem().getMessage());
+    } else if (source == null) {
+      conditions.set(SOURCE_REACHABLE, "Unknown", inputs.problemReason(), "not read: " + inputs.problem());
     } else if (!source.reachable()) {
       conditions.set(SOURCE_REACHABLE, false, reason(source.connectFailure()), message(source.connectFailure()));
     } else {

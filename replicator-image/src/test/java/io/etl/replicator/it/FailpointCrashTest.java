@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -52,6 +53,7 @@ class FailpointCrashTest {
       case COPY_AFTER_BATCH -> 8;
       case APPLY_BEFORE_WRITE, APPLY_AFTER_WRITE -> 6;
       case STATE_BEFORE_UPDATE -> 7;
+      case SLOT_BEFORE_CREATE -> 1; // the first start creates the slot
       case SYNC_HAND_OVER -> 3;
     };
   }
@@ -61,17 +63,7 @@ class FailpointCrashTest {
   void crashAtFailpointLosesAndDuplicatesNothing(Failpoint point) throws Exception {
     String pipeline = "fp_" + point.name().toLowerCase(Locale.ROOT);
     destination.execute("CREATE DATABASE " + pipeline);
-    Path config = ReplicatorProcess.writeConfig(Path.of("target", "it-config"),
-        PipelineYaml.postgresToPostgres(pipeline, SourceFixture.PUBLICATION, source, destination, pipeline, """
-            batch:
-              maxEvents: 500
-              maxFillMs: 50
-            tableSync:
-              maxWorkers: 2
-              rangesPerTable: 2
-              parallelMinPages: 128
-              rowsPerWrite: 1000
-            """));
+    Path config = config(pipeline);
     Map<String, String> env = PipelineYaml.PASSWORDS;
     Path log = ReplicatorProcess.logFile("failpoint-" + point.label());
     String armed = "-D" + Failpoints.PROPERTY + "=" + point.label() + "@" + crashingHit(point);
@@ -103,6 +95,58 @@ class FailpointCrashTest {
         source.queryOne("postgres", "SELECT count(*) FROM audit_log WHERE actor = 'dup'"),
         destination.queryOne(pipeline, "SELECT count(*) FROM audit_log WHERE actor = 'dup'"),
         "rows without a primary key are neither lost nor duplicated");
+  }
+
+  /**
+   * The apply slot of a pipeline that streams is lost (dropped by hand, or a fail-over without slot
+   * synchronisation) while the source keeps changing; the replicator must copy every table again.
+   * It crashes right before it creates the new slot: the restart must still copy everything, so
+   * the reset of the tables has to be durable before the slot exists.
+   */
+  @Test
+  void crashBetweenTheResetForALostSlotAndTheNewSlotLosesNothing() throws Exception {
+    String pipeline = "fp_lost_slot";
+    destination.execute("CREATE DATABASE " + pipeline);
+    Path config = config(pipeline);
+    Map<String, String> env = PipelineYaml.PASSWORDS;
+    Path log = ReplicatorProcess.logFile("failpoint-lost-slot");
+    try (ReplicatorProcess first = ReplicatorProcess.start(config, env, log)) {
+      awaitAllStreaming(pipeline, first);
+      Convergence.assertConverges(source, destination, pipeline, SourceFixture.TABLES, () -> allStreaming(pipeline),
+          Duration.ofMinutes(5));
+      assertEquals(0, first.terminate(), first.logText());
+    }
+    source.execute("SELECT pg_drop_replication_slot('etl_" + pipeline + "_apply')");
+    source.executeIn("postgres",
+        "INSERT INTO customers (name, email, balance) SELECT 'gap ' || g, 'gap' || g || '@example.com', 1"
+            + " FROM generate_series(1, 300) g",
+        "UPDATE big SET label = 'changed while no slot existed' WHERE id <= 100",
+        "DELETE FROM audit_log WHERE actor = 'user7'");
+    String armed = "-D" + Failpoints.PROPERTY + "=" + Failpoint.SLOT_BEFORE_CREATE.label() + "@1";
+    try (ReplicatorProcess crashing = ReplicatorProcess.start(config, env, log, armed)) {
+      assertTrue(crashing.process().waitFor(5, TimeUnit.MINUTES), crashing.logText());
+      assertEquals(Failpoints.EXIT_CODE, crashing.process().exitValue(), crashing.logText());
+    }
+    try (ReplicatorProcess replicator = ReplicatorProcess.start(config, env, log)) {
+      awaitAllStreaming(pipeline, replicator);
+      Convergence.assertConverges(source, destination, pipeline, SourceFixture.TABLES, () -> allStreaming(pipeline),
+          Duration.ofMinutes(3));
+      assertEquals(0, replicator.terminate(), replicator.logText());
+    }
+  }
+
+  private static Path config(String pipeline) throws java.io.IOException {
+    return ReplicatorProcess.writeConfig(Path.of("target", "it-config"),
+        PipelineYaml.postgresToPostgres(pipeline, SourceFixture.PUBLICATION, source, destination, pipeline, """
+            batch:
+              maxEvents: 500
+              maxFillMs: 50
+            tableSync:
+              maxWorkers: 2
+              rangesPerTable: 2
+              parallelMinPages: 128
+              rowsPerWrite: 1000
+            """));
   }
 
   private static boolean allStreaming(String pipeline) {
