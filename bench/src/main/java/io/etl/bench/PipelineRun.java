@@ -37,7 +37,7 @@ final class PipelineRun {
   }
 
   PostgresDestination postgresDestination() {
-    return new PostgresDestination(endpoints.destination(), Endpoints.PASSWORD);
+    return new PostgresDestination(endpoints.destination(), Endpoints.PASSWORD, id);
   }
 
   void runUntil(Destination target, Predicate<Pipeline> done) throws Exception {

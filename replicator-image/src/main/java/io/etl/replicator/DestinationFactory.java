@@ -15,20 +15,21 @@ public final class DestinationFactory {
 
   /**
    * @param config a validated destination block
+   * @param pipelineId the pipeline writing there: the destination marks the tables it creates as its own
    * @throws io.etl.core.error.EtlException fatal, category {@code config_invalid}, when a secret cannot be read
    */
-  public static Destination create(DestinationConfig config, Map<String, String> env) {
+  public static Destination create(DestinationConfig config, String pipelineId, Map<String, String> env) {
     return switch (config.type()) {
       case "memory" -> new MemoryDestination();
       case "postgres" -> {
         PostgresConnectionConfig postgres = config.postgres();
         String password = postgres.password() == null ? null : postgres.password().resolve("destination.postgres.password", env);
-        yield new PostgresDestination(postgres, password);
+        yield new PostgresDestination(postgres, password, pipelineId);
       }
       case "bigquery" -> {
         BigQueryConfig bigquery = config.bigquery();
         String key = bigquery.credentials() == null ? null : bigquery.credentials().resolve("destination.bigquery.credentials", env);
-        yield BigQueryClients.destination(bigquery, key);
+        yield BigQueryClients.destination(bigquery, key, pipelineId);
       }
       default -> throw new IllegalArgumentException("destination.type " + config.type() + " passed validation but has no factory");
     };

@@ -108,7 +108,7 @@ public final class Replicator {
     Backoff backoff = new Backoff(config.retry());
     for (int attempt = 1; ; attempt++) {
       try {
-        return DestinationFactory.create(config.destination(), env);
+        return DestinationFactory.create(config.destination(), config.pipeline().id(), env);
       } catch (EtlException e) {
         if (!e.isRetryable()) {
           throw e;

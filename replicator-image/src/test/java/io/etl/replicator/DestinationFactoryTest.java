@@ -44,7 +44,7 @@ class DestinationFactoryTest {
   @Test
   void bigQueryDestinationIsBuiltFromAServiceAccountKeyFile(@TempDir Path dir) throws Exception {
     Path key = Files.writeString(dir.resolve("key.json"), serviceAccountKey());
-    try (Destination destination = DestinationFactory.create(bigquery(new SecretRef(null, key.toString())), Map.of())) {
+    try (Destination destination = DestinationFactory.create(bigquery(new SecretRef(null, key.toString())), "p", Map.of())) {
       assertInstanceOf(BigQueryDestination.class, destination);
     }
   }
@@ -53,7 +53,7 @@ class DestinationFactoryTest {
   void aKeyThatIsNotServiceAccountJsonIsAConfigErrorThatDoesNotRepeatTheSecret() {
     String secret = "{\"type\": \"service_account\", \"private_key\": \"s3cr3t-not-a-key\"}";
     EtlException e = assertThrows(EtlException.class,
-        () -> DestinationFactory.create(bigquery(new SecretRef("BQ_KEY", null)), Map.of("BQ_KEY", secret)));
+        () -> DestinationFactory.create(bigquery(new SecretRef("BQ_KEY", null)), "p", Map.of("BQ_KEY", secret)));
     assertFalse(e.isRetryable());
     assertEquals("config_invalid", e.category());
     assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());

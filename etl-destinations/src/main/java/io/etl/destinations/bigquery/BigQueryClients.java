@@ -25,8 +25,9 @@ public final class BigQueryClients {
 
   /**
    * @param serviceAccountKeyJson the key file's content, or null for Application Default Credentials
+   * @param pipelineId the pipeline writing there: its tables carry it as a label
    */
-  public static BigQueryDestination destination(BigQueryConfig config, String serviceAccountKeyJson) {
+  public static BigQueryDestination destination(BigQueryConfig config, String serviceAccountKeyJson, String pipelineId) {
     GoogleCredentials credentials = credentials(serviceAccountKeyJson);
     BigQuery bigquery = BigQueryOptions.newBuilder()
         .setProjectId(config.projectId())
@@ -38,7 +39,7 @@ public final class BigQueryClients {
       BigQueryWriteClient writeClient = BigQueryWriteClient.create(BigQueryWriteSettings.newBuilder()
           .setCredentialsProvider(FixedCredentialsProvider.create(credentials))
           .build());
-      return new BigQueryDestination(config, bigquery, writeClient);
+      return new BigQueryDestination(config, bigquery, writeClient, pipelineId);
     } catch (IOException e) {
       throw EtlException.retryable("destination_unreachable",
           "the BigQuery Storage Write API client could not be set up (" + e.getClass().getSimpleName() + ").", "", e);

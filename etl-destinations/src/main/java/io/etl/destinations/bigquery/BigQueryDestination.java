@@ -6,6 +6,7 @@ import com.google.protobuf.DynamicMessage;
 import io.etl.core.batch.EventsOfOtherTables;
 import io.etl.core.config.BigQueryConfig;
 import io.etl.core.destination.Destination;
+import io.etl.core.destination.TableOwnership;
 import io.etl.core.destination.Unapplied;
 import io.etl.core.error.EtlException;
 import io.etl.core.event.ChangeEvent;
@@ -58,6 +59,7 @@ public final class BigQueryDestination implements Destination {
   private final BigQueryConfig config;
   private final BigQueryWriteClient writeClient;
   private final Dataset dataset;
+  private final String pipelineId;
   private final TableStreams streams;
   private final PositionTable positions;
   private final TypeMapping mapping = new TypeMapping();
@@ -69,13 +71,17 @@ public final class BigQueryDestination implements Destination {
   /**
    * @param bigquery the BigQuery API client (tables, queries)
    * @param writeClient the Storage Write API client; closed with this destination
+   * @param pipelineId the pipeline writing here: its tables carry it as label {@value TableDefinition#OWNER_LABEL},
+   *     and only tables with that label are ever dropped or emptied
    */
-  public BigQueryDestination(BigQueryConfig config, BigQuery bigquery, BigQueryWriteClient writeClient) {
-    this(config, bigquery, writeClient, TableStreams.apiRequestLimit());
+  public BigQueryDestination(BigQueryConfig config, BigQuery bigquery, BigQueryWriteClient writeClient, String pipelineId) {
+    this(config, bigquery, writeClient, pipelineId, TableStreams.apiRequestLimit());
   }
 
-  BigQueryDestination(BigQueryConfig config, BigQuery bigquery, BigQueryWriteClient writeClient, long maxRequestBytes) {
+  BigQueryDestination(BigQueryConfig config, BigQuery bigquery, BigQueryWriteClient writeClient, String pipelineId,
+      long maxRequestBytes) {
     this.config = config;
+    this.pipelineId = pipelineId;
     this.writeClient = writeClient;
     BigQueryErrors errors = new BigQueryErrors(config.projectId(), config.datasetId());
     this.dataset = new Dataset(bigquery, config.projectId(), config.datasetId(), config.location(), errors);
@@ -91,22 +97,26 @@ public final class BigQueryDestination implements Destination {
   }
 
   /**
-   * Creates the table. One left from an earlier copy in another shape (the source changed in a way
-   * BigQuery could not follow, and the table is being copied again) is dropped first: the copy
-   * replaces all its rows anyway.
+   * Creates the table, labelled as this pipeline's. One of this pipeline's left from an earlier
+   * copy in another shape (the source changed in a way BigQuery could not follow, and the table
+   * is being copied again) is dropped first: the copy replaces all its rows anyway. A table of
+   * that name without this pipeline's label is never touched: the source table goes errored.
    */
   @Override
   public void prepareTable(TableSchema schema) {
     BigQueryTable wanted = TableDefinition.of(schema, mapping);
     String qualified = dataset.qualified(wanted.name());
     Optional<BigQueryTable> existing = dataset.table(wanted.name());
+    if (existing.isPresent()) {
+      requireOurs(schema, wanted.name());
+    }
     if (existing.isPresent() && !sameShape(existing.get(), wanted)) {
       log.warn("BigQuery table {} has other columns or another key than {}; recreating it for the copy",
           wanted.name(), schema.id());
       streams.forget(wanted.name());
       dataset.run("DROP TABLE IF EXISTS " + qualified, "dropping table " + wanted.name());
     }
-    dataset.run(TableDefinition.createStatement(qualified, wanted, config.maxStalenessMinutes()),
+    dataset.run(TableDefinition.createStatement(qualified, wanted, config.maxStalenessMinutes(), pipelineId),
         "creating table " + wanted.name());
     tables.put(schema.id(), wanted);
     forgetEncoders(schema.id());
@@ -137,10 +147,21 @@ public final class BigQueryDestination implements Destination {
     return existing.columns().equals(wanted.columns()) && existing.keyColumns().equals(wanted.keyColumns());
   }
 
+  /** Empties a table of this pipeline's; one without its label errors the source table instead. */
   @Override
   public void truncateTable(TableSchema schema) {
     String name = BigQueryNames.table(schema.id());
+    if (dataset.table(name).isPresent()) {
+      requireOurs(schema, name);
+    }
     dataset.run("TRUNCATE TABLE " + dataset.qualified(name), "truncating table " + name);
+  }
+
+  private void requireOurs(TableSchema schema, String name) {
+    String owner = dataset.labels(name).get(TableDefinition.OWNER_LABEL);
+    if (!pipelineId.equals(owner)) {
+      throw TableOwnership.notOurs(schema.id(), config.projectId() + "." + config.datasetId() + "." + name, pipelineId, owner);
+    }
   }
 
   @Override

@@ -86,6 +86,12 @@ final class Dataset {
     return Optional.of(new BigQueryTable(name, columns, key));
   }
 
+  /** The table's labels; empty when it has none or does not exist. */
+  Map<String, String> labels(String name) {
+    Table table = call("reading table " + name, () -> bigquery.getTable(TableId.of(projectId, datasetId, name)));
+    return table == null || table.getLabels() == null ? Map.of() : table.getLabels();
+  }
+
   /** Runs one GoogleSQL statement and waits for it. */
   TableResult run(String sql, String action) {
     return run(sql, Map.of(), action);

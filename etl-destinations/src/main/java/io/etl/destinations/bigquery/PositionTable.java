@@ -41,7 +41,7 @@ final class PositionTable {
 
   void create() {
     BigQueryTable table = new BigQueryTable(BigQueryNames.POSITIONS_TABLE, orderedColumns(), List.of("stream_id"));
-    dataset.run(TableDefinition.createStatement(dataset.qualified(table.name()), table, 0),
+    dataset.run(TableDefinition.createStatement(dataset.qualified(table.name()), table, 0, null),
         "creating table " + table.name());
   }
 

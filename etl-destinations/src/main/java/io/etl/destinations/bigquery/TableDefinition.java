@@ -33,7 +33,14 @@ final class TableDefinition {
    * @param qualified the table as {@code `project.dataset.table`}
    * @param maxStalenessMinutes 0 for none: queries merge pending changes themselves
    */
-  static String createStatement(String qualified, BigQueryTable table, int maxStalenessMinutes) {
+  /** The label that names the pipeline which created a table; only such tables are ever dropped or emptied. */
+  static final String OWNER_LABEL = "etl-pipeline";
+
+  /**
+   * @param pipelineId the creating pipeline, as label {@value #OWNER_LABEL} (pipeline ids are valid label values);
+   *     null for the positions table, which the pipelines of a dataset share
+   */
+  static String createStatement(String qualified, BigQueryTable table, int maxStalenessMinutes, String pipelineId) {
     List<String> parts = new ArrayList<>();
     table.columns().forEach((name, type) -> parts.add(BigQueryNames.quoted(name) + " " + type));
     StringBuilder sql = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(qualified).append(" (")
@@ -44,8 +51,15 @@ final class TableDefinition {
           .append(") NOT ENFORCED");
     }
     sql.append(")");
+    List<String> options = new ArrayList<>();
     if (table.keyed() && maxStalenessMinutes > 0) {
-      sql.append(" OPTIONS (max_staleness = ").append(maxStaleness(maxStalenessMinutes)).append(")");
+      options.add("max_staleness = " + maxStaleness(maxStalenessMinutes));
+    }
+    if (pipelineId != null) {
+      options.add("labels = [(\"" + OWNER_LABEL + "\", \"" + pipelineId + "\")]");
+    }
+    if (!options.isEmpty()) {
+      sql.append(" OPTIONS (").append(String.join(", ", options)).append(")");
     }
     return sql.toString();
   }

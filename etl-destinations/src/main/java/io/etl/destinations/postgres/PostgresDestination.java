@@ -4,6 +4,7 @@ import io.etl.core.batch.EventsOfOtherTables;
 import io.etl.core.config.PostgresConnectionConfig;
 import io.etl.core.copy.CopyText;
 import io.etl.core.destination.Destination;
+import io.etl.core.destination.TableOwnership;
 import io.etl.core.destination.Unapplied;
 import io.etl.core.error.EtlException;
 import io.etl.core.event.DeleteEvent;
@@ -54,9 +55,12 @@ public final class PostgresDestination implements Destination {
   private final PostgresConnector connector;
   private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
   private final Map<TableId, DestinationTable> tables = new ConcurrentHashMap<>();
+  private final String pipelineId;
 
-  public PostgresDestination(PostgresConnectionConfig config, String password) {
+  /** @param pipelineId the pipeline writing here: it creates, marks and only ever drops or empties its own tables */
+  public PostgresDestination(PostgresConnectionConfig config, String password, String pipelineId) {
     this.connector = new PostgresConnector(SIDE, config, password, "etl-destination");
+    this.pipelineId = pipelineId;
   }
 
   @Override
@@ -74,30 +78,71 @@ public final class PostgresDestination implements Destination {
         }
       }
       AppliedPositions.createTable(c);
+      OwnedTables.createTable(c);
       return null;
     });
   }
 
   /**
-   * Creates the table like the source. A table left from an earlier copy with other columns (the
-   * source changed in a way that made the pipeline copy the table again) is dropped first: the
-   * copy replaces all its rows anyway.
+   * Creates the table like the source, marked as this pipeline's ({@link OwnedTables}), in one
+   * transaction. A table of this pipeline left from an earlier copy with other columns (the source
+   * changed in a way that made the pipeline copy the table again) is dropped first: the copy
+   * replaces all its rows anyway. A table of that name that this pipeline did not create is never
+   * touched: the source table goes errored instead.
    */
   @Override
   public void prepareTable(TableSchema schema) {
+    String quoted = schema.id().quoted();
     withConnection(c -> {
       try (Statement s = c.createStatement()) {
-        if (hasOtherColumns(c, schema)) {
-          log.warn("destination table {} has other columns than the source; recreating it for the copy", schema.id());
-          s.execute("DROP TABLE " + schema.id().quoted());
-        }
-        for (String sql : TableDefinition.createStatements(schema)) {
-          s.execute(sql);
+        createSchema(s, schema);
+        c.setAutoCommit(false);
+        try {
+          Optional<Long> existing = OwnedTables.oid(c, quoted);
+          if (existing.isPresent()) {
+            String owner = OwnedTables.owner(c, existing.get()).orElse(null);
+            if (!pipelineId.equals(owner)) {
+              throw TableOwnership.notOurs(schema.id(), schema.id().toString(), pipelineId, owner);
+            }
+            if (hasOtherColumns(c, schema)) {
+              log.warn("destination table {} has other columns than the source; recreating it for the copy", schema.id());
+              OwnedTables.release(c, existing.get());
+              s.execute("DROP TABLE " + quoted);
+              existing = Optional.empty();
+            }
+          }
+          if (existing.isEmpty()) {
+            for (String sql : TableDefinition.createStatements(schema)) {
+              s.execute(sql);
+            }
+            OwnedTables.claim(c, OwnedTables.oid(c, quoted).orElseThrow(), quoted, pipelineId);
+          }
+          c.commit();
+        } catch (SQLException | RuntimeException e) {
+          rollbackQuietly(c);
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
         }
       }
       tables.put(schema.id(), DestinationTable.read(c, schema.id()));
       return null;
     });
+  }
+
+  /**
+   * Outside the table's transaction: two copies creating tables of one new schema at the same
+   * time would otherwise collide on it (IF NOT EXISTS does not serialise concurrent creators).
+   */
+  private static void createSchema(Statement s, TableSchema schema) throws SQLException {
+    try {
+      s.execute(TableDefinition.createSchemaStatement(schema));
+    } catch (SQLException e) {
+      // 23505: the concurrent creator won; 42P06: the schema exists
+      if (!"23505".equals(e.getSQLState()) && !"42P06".equals(e.getSQLState())) {
+        throw e;
+      }
+    }
   }
 
   private static boolean hasOtherColumns(Connection c, TableSchema schema) throws SQLException {
@@ -111,11 +156,18 @@ public final class PostgresDestination implements Destination {
     return !wanted.equals(java.util.Set.copyOf(existing.columns()));
   }
 
+  /** Empties a table this pipeline created; one it did not create errors the source table instead. */
   @Override
   public void truncateTable(TableSchema schema) {
+    String quoted = schema.id().quoted();
     withConnection(c -> {
+      Optional<Long> oid = OwnedTables.oid(c, quoted);
+      String owner = oid.isEmpty() ? null : OwnedTables.owner(c, oid.get()).orElse(null);
+      if (oid.isPresent() && !pipelineId.equals(owner)) {
+        throw TableOwnership.notOurs(schema.id(), schema.id().toString(), pipelineId, owner);
+      }
       try (Statement s = c.createStatement()) {
-        s.execute("TRUNCATE " + schema.id().quoted());
+        s.execute("TRUNCATE " + quoted);
       }
       return null;
     });

@@ -31,9 +31,12 @@ final class TableDefinition {
     if (!key.isEmpty()) {
       columns.add("PRIMARY KEY (" + String.join(", ", key) + ")");
     }
-    return List.of(
-        "CREATE SCHEMA IF NOT EXISTS " + TableId.quoteIdentifier(id.schema()),
+    return List.of(createSchemaStatement(schema),
         "CREATE TABLE IF NOT EXISTS " + id.quoted() + " (" + String.join(", ", columns) + ")");
+  }
+
+  static String createSchemaStatement(TableSchema schema) {
+    return "CREATE SCHEMA IF NOT EXISTS " + TableId.quoteIdentifier(schema.id().schema());
   }
 
   static String destinationType(ColumnSchema column) {

@@ -114,6 +114,6 @@ final class LiveBigQuery implements AutoCloseable {
   }
 
   BigQueryDestination destination() throws IOException {
-    return new BigQueryDestination(config, newBigQuery(), writeClient());
+    return new BigQueryDestination(config, newBigQuery(), writeClient(), "etl_live_test");
   }
 }

@@ -112,15 +112,19 @@ class SchemaChangePlanTest {
   }
 
   @Test
-  void newTablesGetTheirKeyNotEnforcedAndMaxStaleness() {
+  void newTablesGetTheirKeyNotEnforcedMaxStalenessAndTheLabelOfTheirPipeline() {
     assertEquals("CREATE TABLE IF NOT EXISTS " + T + " (`id` INT64, `qty` INT64, `name` STRING, PRIMARY KEY (`id`)"
-        + " NOT ENFORCED) OPTIONS (max_staleness = INTERVAL '0-0 0 1:30:0' YEAR TO SECOND)",
-        TableDefinition.createStatement(T, bigQuery(items(ID, QTY, NAME)), 90));
+        + " NOT ENFORCED) OPTIONS (max_staleness = INTERVAL '0-0 0 1:30:0' YEAR TO SECOND,"
+        + " labels = [(\"etl-pipeline\", \"orders\")])",
+        TableDefinition.createStatement(T, bigQuery(items(ID, QTY, NAME)), 90, "orders"));
     TableSchema noKey = new TableSchema(16403, new TableId("public", "log_lines"), List.of(NAME), 'd');
     BigQueryTable appendOnly = bigQuery(noKey);
     assertEquals("public_log__lines", appendOnly.name());
+    assertEquals("CREATE TABLE IF NOT EXISTS `p.d.public_log__lines` (`name` STRING)"
+        + " OPTIONS (labels = [(\"etl-pipeline\", \"orders\")])",
+        TableDefinition.createStatement("`p.d.public_log__lines`", appendOnly, 15, "orders"));
     assertEquals("CREATE TABLE IF NOT EXISTS `p.d.public_log__lines` (`name` STRING)",
-        TableDefinition.createStatement("`p.d.public_log__lines`", appendOnly, 15));
+        TableDefinition.createStatement("`p.d.public_log__lines`", appendOnly, 15, null), "the shared positions table");
   }
 
   @Test

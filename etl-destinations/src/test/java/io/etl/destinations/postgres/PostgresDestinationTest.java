@@ -61,7 +61,7 @@ class PostgresDestinationTest {
     server.execute("DROP SCHEMA IF EXISTS \"Shop\" CASCADE");
     server.execute("DROP TABLE IF EXISTS public.audit");
     server.execute("DROP SCHEMA IF EXISTS etl CASCADE");
-    destination = new PostgresDestination(server.connectionConfig("postgres", "P"), PostgresServer.PASSWORD);
+    destination = new PostgresDestination(server.connectionConfig("postgres", "P"), PostgresServer.PASSWORD, "p");
     destination.verify();
     destination.prepareTable(KEYED);
     destination.prepareTable(NO_KEY);
@@ -86,6 +86,49 @@ class PostgresDestinationTest {
     destination.writeTableRows(KEYED, List.of(Row.of("1", "a", "1.00", null, null)));
     destination.prepareTable(KEYED);
     assertEquals("1", count(KEYED));
+  }
+
+  /**
+   * A user's table that happens to have a published table's name: the copy must neither drop it
+   * (it has other columns) nor empty it (it has the same columns), whoever wrote it.
+   */
+  @Test
+  void aTableThisPipelineDidNotCreateIsNeitherDroppedNorEmptied() {
+    TableSchema orders = new TableSchema(16502, new TableId("public", "orders"), List.of(
+        new ColumnSchema("id", 23, -1, "integer", false, true), new ColumnSchema("total", 25, -1, "text", true, false)), 'd');
+    server.executeIn("postgres", "DROP TABLE IF EXISTS public.orders",
+        "CREATE TABLE public.orders (order_no bigint PRIMARY KEY, placed_by text)",
+        "INSERT INTO public.orders SELECT g, 'user ' || g FROM generate_series(1, 25) g");
+    EtlException other = assertThrows(EtlException.class, () -> destination.prepareTable(orders));
+    assertEquals("destination_table_not_ours", other.category());
+    assertFalse(other.isRetryable());
+    assertTrue(other.reason().contains("destination table public.orders (for source table public.orders) already exists"
+        + " and was not created by this pipeline"), other.reason());
+    assertTrue(other.solution().contains("drop or rename that table in the destination"), other.solution());
+    assertThrows(EtlException.class, () -> destination.truncateTable(orders));
+
+    server.executeIn("postgres", "DROP TABLE public.orders", "CREATE TABLE public.orders (id integer PRIMARY KEY, total text)",
+        "INSERT INTO public.orders SELECT g, 'user ' || g FROM generate_series(1, 25) g");
+    assertThrows(EtlException.class, () -> destination.prepareTable(orders), "the same columns are no licence either");
+    assertThrows(EtlException.class, () -> destination.truncateTable(orders));
+    assertEquals("25", server.queryOne("postgres", "SELECT count(*) FROM public.orders"), "the user's rows are all there");
+
+    try (PostgresDestination another = new PostgresDestination(server.connectionConfig("postgres", "P"), PostgresServer.PASSWORD,
+        "another")) {
+      EtlException ofAnother = assertThrows(EtlException.class, () -> another.prepareTable(KEYED));
+      assertTrue(ofAnother.reason().contains("was created by pipeline p, not another"), ofAnother.reason());
+    }
+    server.execute("DROP TABLE public.orders");
+  }
+
+  /** A table of this pipeline dropped and recreated by hand under the same name is the user's now. */
+  @Test
+  void aTableRecreatedByHandUnderTheNameOfOneOfOursIsNotOurs() {
+    server.executeIn("postgres", "DROP TABLE public.audit", "CREATE TABLE public.audit (who text, what text)",
+        "INSERT INTO public.audit VALUES ('me', 'mine')");
+    assertThrows(EtlException.class, () -> destination.prepareTable(NO_KEY));
+    assertThrows(EtlException.class, () -> destination.truncateTable(NO_KEY));
+    assertEquals("1", count(NO_KEY));
   }
 
   @Test
@@ -216,7 +259,7 @@ class PostgresDestinationTest {
   @Test
   void aWrongPasswordIsFatalAndNamedWithoutThePassword() {
     PostgresConnectionConfig config = server.connectionConfig("postgres", "P");
-    try (PostgresDestination wrong = new PostgresDestination(config, "not-the-password-s3cr3t")) {
+    try (PostgresDestination wrong = new PostgresDestination(config, "not-the-password-s3cr3t", "p")) {
       EtlException e = assertThrows(EtlException.class, wrong::verify);
       assertFalse(e.isRetryable());
       assertTrue(e.getMessage().contains("password"), e.getMessage());

@@ -57,7 +57,7 @@ public final class Demo {
       PipelineConfig config = config(source.getPort(), destination.getPort());
       Map<String, String> env = Map.of("DEMO_PASSWORD", PASSWORD);
       try (PostgresDestination dest =
-              new PostgresDestination(config.destination().postgres(), PASSWORD);
+              new PostgresDestination(config.destination().postgres(), PASSWORD, config.pipeline().id());
           Pipeline pipeline = new Pipeline(config, dest, EtlMetrics.noop(), env)) {
         Thread runner = new Thread(() -> {
           try {

@@ -62,7 +62,8 @@ class CopyAndStreamTest {
     SourceWriter writer = new SourceWriter(source, BIG_ROWS, 42);
     Thread writerThread = new Thread(writer, "source-writer");
     AtomicReference<Throwable> pipelineFailure = new AtomicReference<>();
-    try (PostgresDestination dest = new PostgresDestination(config.destination().postgres(), PostgresServer.PASSWORD);
+    try (PostgresDestination dest = new PostgresDestination(config.destination().postgres(), PostgresServer.PASSWORD,
+        config.pipeline().id());
         Pipeline pipeline = new Pipeline(config, dest, EtlMetrics.noop(), env)) {
       Thread runner = new Thread(() -> {
         try {

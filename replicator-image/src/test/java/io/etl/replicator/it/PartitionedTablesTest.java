@@ -140,7 +140,7 @@ class PartitionedTablesTest {
         new TableSyncConfig(2, 3, 1, null),
         null, null, null, null);
     PostgresDestination target =
-        new PostgresDestination(config.destination().postgres(), PostgresServer.PASSWORD);
+        new PostgresDestination(config.destination().postgres(), PostgresServer.PASSWORD, config.pipeline().id());
     return RunningPipeline.start(config, target, EtlMetrics.noop());
   }
 

@@ -77,7 +77,8 @@ class ToastTest {
       assertStoredOutOfLine(table);
     }
     UnchangedToastCounter toPostgres = new UnchangedToastCounter(
-        new PostgresDestination(destination.connectionConfig("postgres", "DESTINATION_PASSWORD"), PostgresServer.PASSWORD));
+        new PostgresDestination(destination.connectionConfig("postgres", "DESTINATION_PASSWORD"), PostgresServer.PASSWORD,
+            "toast_pg"));
     MemoryDestination memory = new MemoryDestination();
     UnchangedToastCounter toMemory = new UnchangedToastCounter(memory);
     try (RunningPipeline postgresPipeline = RunningPipeline.start(config("toast_pg", "postgres"), toPostgres, EtlMetrics.noop());

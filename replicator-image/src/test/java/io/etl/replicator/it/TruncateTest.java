@@ -112,6 +112,7 @@ class TruncateTest {
         new DestinationConfig("postgres", destination.connectionConfig("postgres", "DESTINATION_PASSWORD")),
         null, null, null, null, null, null);
     return RunningPipeline.start(config,
-        new PostgresDestination(config.destination().postgres(), PostgresServer.PASSWORD), EtlMetrics.noop());
+        new PostgresDestination(config.destination().postgres(), PostgresServer.PASSWORD, config.pipeline().id()),
+        EtlMetrics.noop());
   }
 }
