@@ -2,6 +2,7 @@ package io.etl.bench;
 
 import io.etl.core.destination.Destination;
 import io.etl.core.destination.ForwardingDestination;
+import io.etl.core.destination.WriteReport;
 import io.etl.core.event.Event;
 import io.etl.core.event.Row;
 import io.etl.core.schema.TableSchema;
@@ -37,8 +38,8 @@ final class TimedDestination extends ForwardingDestination {
   }
 
   @Override
-  public void writeEvents(String streamId, List<Event> events) {
+  public WriteReport writeEvents(String streamId, List<Event> events) {
     written();
-    super.writeEvents(streamId, events);
+    return super.writeEvents(streamId, events);
   }
 }

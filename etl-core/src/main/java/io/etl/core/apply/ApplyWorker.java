@@ -7,6 +7,7 @@ import io.etl.core.batch.SchemaWatch;
 import io.etl.core.batch.TableNeedsCopy;
 import io.etl.core.config.BatchConfig;
 import io.etl.core.destination.Destination;
+import io.etl.core.destination.WriteReport;
 import io.etl.core.error.EtlException;
 import io.etl.core.event.CommitEvent;
 import io.etl.core.event.Event;
@@ -17,6 +18,7 @@ import io.etl.core.pipeline.Progress;
 import io.etl.core.replication.Lsn;
 import io.etl.core.replication.SlotReader;
 import io.etl.core.sync.TableStates;
+import io.etl.core.sync.UnmatchedChanges;
 import io.etl.core.sync.TrackedSchemas;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,7 @@ public final class ApplyWorker {
   private final Progress progress;
   private final TrackedSchemas schemas;
   private final SchemaWatch schemaWatch;
+  private final UnmatchedChanges unmatched;
   private final BoundedEventQueue queue;
   private final AtomicReference<Throwable> readerFailure = new AtomicReference<>();
   private volatile boolean stopRequested;
@@ -71,7 +74,8 @@ public final class ApplyWorker {
       EtlMetrics metrics,
       Progress progress,
       TrackedSchemas schemas,
-      SchemaWatch schemaWatch) {
+      SchemaWatch schemaWatch,
+      UnmatchedChanges unmatched) {
     this.reader = reader;
     this.streamId = streamId;
     this.errors = errors;
@@ -82,6 +86,7 @@ public final class ApplyWorker {
     this.progress = progress;
     this.schemas = schemas;
     this.schemaWatch = schemaWatch;
+    this.unmatched = unmatched;
     this.queue = new BoundedEventQueue(batchConfig.queueCapacity(), batchConfig.queueMaxBytes());
     this.durableLsn = startPosition;
   }
@@ -237,8 +242,9 @@ public final class ApplyWorker {
     List<Event> remaining = events;
     while (true) {
       try {
-        destination.writeEvents(streamId, remaining);
+        WriteReport report = destination.writeEvents(streamId, remaining);
         schemas.applied(remaining);
+        unmatched.record(report);
         return;
       } catch (EtlException e) {
         if (e.isRetryable() || e.tableOid().isEmpty()) {

@@ -38,8 +38,10 @@ public interface Destination extends AutoCloseable {
    * transaction. {@code streamId} names the replication stream the batch came from (the apply
    * stream, or one table's catch-up stream); changes at or before {@link
    * #durablePosition(String)} of that stream must be skipped.
+   *
+   * @return what the destination can tell about the batch, e.g. changes that matched no row
    */
-  void writeEvents(String streamId, List<Event> events);
+  WriteReport writeEvents(String streamId, List<Event> events);
 
   /**
    * The last position of {@code streamId} the destination holds durably, if it tracks one.

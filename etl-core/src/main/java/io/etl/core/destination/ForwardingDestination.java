@@ -43,8 +43,8 @@ public abstract class ForwardingDestination implements Destination {
   }
 
   @Override
-  public void writeEvents(String streamId, List<Event> events) {
-    target.writeEvents(streamId, events);
+  public WriteReport writeEvents(String streamId, List<Event> events) {
+    return target.writeEvents(streamId, events);
   }
 
   @Override

@@ -66,7 +66,8 @@ public final class MemoryDestination implements Destination {
       }
     }
 
-    synchronized void update(Row oldRow, Row newRow) {
+    /** False when no row matched (the new row is stored all the same, as an upsert). */
+    synchronized boolean update(Row oldRow, Row newRow) {
       Row previous = keyed() ? byKey.remove(key(oldRow == null ? newRow : oldRow)) : removeMatching(oldRow);
       String[] merged = newRow.values().clone();
       for (int i = 0; i < merged.length; i++) {
@@ -75,14 +76,12 @@ public final class MemoryDestination implements Destination {
         }
       }
       upsert(new Row(merged));
+      return previous != null;
     }
 
-    synchronized void delete(Row oldRow) {
-      if (keyed()) {
-        byKey.remove(key(oldRow));
-      } else {
-        removeMatching(oldRow);
-      }
+    /** False when no row matched. */
+    synchronized boolean delete(Row oldRow) {
+      return (keyed() ? byKey.remove(key(oldRow)) : removeMatching(oldRow)) != null;
     }
 
     private Row removeMatching(Row oldRow) {
@@ -162,22 +161,28 @@ public final class MemoryDestination implements Destination {
   }
 
   @Override
-  public synchronized void writeEvents(String streamId, List<Event> events) {
+  public synchronized WriteReport writeEvents(String streamId, List<Event> events) {
     Unapplied unapplied = Unapplied.after(positions.getOrDefault(streamId, TxPosition.NONE), events);
+    WriteReport.Builder report = new WriteReport.Builder();
     for (Event event : unapplied.changes()) {
       if (event instanceof SchemaChangeEvent change) {
         tables.put(change.after().id(), table(change.before()).reshaped(change));
       } else if (event instanceof InsertEvent insert) {
         table(insert.table()).upsert(insert.newRow());
       } else if (event instanceof UpdateEvent update) {
-        table(update.table()).update(update.oldRow(), update.newRow());
+        if (!table(update.table()).update(update.oldRow(), update.newRow())) {
+          report.unmatched(update.table().oid(), 1);
+        }
       } else if (event instanceof DeleteEvent delete) {
-        table(delete.table()).delete(delete.oldRow());
+        if (!table(delete.table()).delete(delete.oldRow())) {
+          report.unmatched(delete.table().oid(), 1);
+        }
       } else if (event instanceof TruncateEvent truncate) {
         truncate.tables().forEach(t -> table(t).truncate());
       }
     }
     positions.put(streamId, unapplied.last());
+    return report.build();
   }
 
   @Override

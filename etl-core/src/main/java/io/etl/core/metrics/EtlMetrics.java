@@ -28,6 +28,7 @@ public final class EtlMetrics {
   private final AtomicLong lagBytes = new AtomicLong();
   private final AtomicLong confirmedFlushLsn = new AtomicLong();
   private final Map<String, Counter> rowsCopied = new ConcurrentHashMap<>();
+  private final Map<String, Counter> unmatchedChanges = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> tablesByState = new ConcurrentHashMap<>();
 
   public EtlMetrics(MeterRegistry registry) {
@@ -100,6 +101,19 @@ public final class EtlMetrics {
             t ->
                 Counter.builder("etl.rows.copied")
                     .description("Rows copied by the initial table sync")
+                    .tag("table", t)
+                    .register(registry))
+        .increment(n);
+  }
+
+  /** UPDATEs and DELETEs of {@code table} that matched no destination row. */
+  public void unmatchedChanges(String table, long n) {
+    unmatchedChanges
+        .computeIfAbsent(
+            table,
+            t ->
+                Counter.builder("etl.unmatched.changes")
+                    .description("UPDATEs and DELETEs that matched no destination row: the destination drifted")
                     .tag("table", t)
                     .register(registry))
         .increment(n);

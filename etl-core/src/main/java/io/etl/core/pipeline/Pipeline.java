@@ -28,6 +28,7 @@ import io.etl.core.state.StateStore;
 import io.etl.core.state.TablePhase;
 import io.etl.core.state.TableState;
 import io.etl.core.sync.TableStates;
+import io.etl.core.sync.UnmatchedChanges;
 import io.etl.core.sync.SourceSchemaWatch;
 import io.etl.core.sync.TrackedSchemas;
 import java.sql.Connection;
@@ -250,14 +251,15 @@ public final class Pipeline implements AutoCloseable {
       throw source.errors().classify(e);
     }
     TrackedSchemas schemas = new TrackedSchemas(stateStore);
+    UnmatchedChanges unmatched = new UnmatchedChanges(tableStates, metrics, config.destination().errorOnUnmatchedChanges());
     ApplyWorker apply = new ApplyWorker(identity.applyStream(), reader, source.errors(), start, destination, tableStates,
-        config.batch(), metrics, progress, schemas, new SourceSchemaWatch(schemas, source));
+        config.batch(), metrics, progress, schemas, new SourceSchemaWatch(schemas, source), unmatched);
     applyWorker = apply;
     ExecutorService syncPool = Executors.newFixedThreadPool(config.tableSync().maxWorkers(), daemon("table-sync"));
     ScheduledExecutorService monitor = Executors.newScheduledThreadPool(2, daemon("pipeline-monitor"));
     SlotLagMonitor lag = new SlotLagMonitor(source, slot, progress, metrics);
     TableSyncSupervisor supervisor =
-        new TableSyncSupervisor(config, identity, source, destination, tableStates, schemas, metrics, syncPool);
+        new TableSyncSupervisor(config, identity, source, destination, tableStates, schemas, metrics, unmatched, syncPool);
     Heartbeat heartbeat = Heartbeat.start(config.heartbeat(), source, apply::nothingInFlight, metrics);
     AtomicBoolean lockLost = new AtomicBoolean();
     try {
@@ -373,7 +375,7 @@ public final class Pipeline implements AutoCloseable {
         TableId name = t.name(e.getKey());
         tableStatuses.add(new PipelineStatus.TableStatus(
             name == null ? String.valueOf(e.getKey()) : name.toString(), e.getKey(), s.phase().label(),
-            t.rowsCopied(e.getKey()), s.reason(), s.solution()));
+            t.rowsCopied(e.getKey()), t.unmatchedChanges(e.getKey()), s.reason(), s.solution()));
         if (s.phase() != TablePhase.READY && s.phase() != TablePhase.SYNC_DONE && s.phase() != TablePhase.ERRORED) {
           allStreaming = false;
         }

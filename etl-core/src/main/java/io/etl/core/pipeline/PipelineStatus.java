@@ -26,7 +26,9 @@ public record PipelineStatus(
     Instant updatedAt) {
 
   /** One table's state. */
-  public record TableStatus(String name, int oid, String state, long rowsCopied, String reason, String solution) {}
+  /** @param unmatchedChanges UPDATEs and DELETEs that matched no destination row since the table's copy */
+  public record TableStatus(String name, int oid, String state, long rowsCopied, long unmatchedChanges, String reason,
+      String solution) {}
 
   /** The last failure, with the fix. */
   public record ErrorInfo(String kind, String category, String reason, String solution, Instant at) {}

@@ -10,6 +10,7 @@ import io.etl.core.source.PostgresConnector;
 import io.etl.core.source.PublishedTable;
 import io.etl.core.source.SourceCatalog;
 import io.etl.core.sync.TableStates;
+import io.etl.core.sync.UnmatchedChanges;
 import io.etl.core.sync.TableSyncWorker;
 import io.etl.core.sync.TrackedSchemas;
 import java.sql.Connection;
@@ -35,6 +36,7 @@ final class TableSyncSupervisor {
 
   private final PipelineConfig config;
   private final PipelineIdentity identity;
+  private final UnmatchedChanges unmatched;
   private final PostgresConnector source;
   private final Destination destination;
   private final TableStates tables;
@@ -49,9 +51,10 @@ final class TableSyncSupervisor {
   private long nextRefreshMs;
 
   TableSyncSupervisor(PipelineConfig config, PipelineIdentity identity, PostgresConnector source, Destination destination,
-      TableStates tables, TrackedSchemas schemas, EtlMetrics metrics, ExecutorService pool) {
+      TableStates tables, TrackedSchemas schemas, EtlMetrics metrics, UnmatchedChanges unmatched, ExecutorService pool) {
     this.config = config;
     this.identity = identity;
+    this.unmatched = unmatched;
     this.source = source;
     this.destination = destination;
     this.tables = tables;
@@ -78,7 +81,8 @@ final class TableSyncSupervisor {
 
   private void start(int oid) {
     TableSyncWorker worker =
-        new TableSyncWorker(oid, config, identity.tableSyncStream(oid), source, destination, tables, schemas, metrics);
+        new TableSyncWorker(oid, config, identity.tableSyncStream(oid), source, destination, tables, schemas, metrics,
+            unmatched);
     running.put(oid, pool.submit(() -> {
       try {
         worker.run();

@@ -11,6 +11,7 @@ public final class MemoryStateStore implements StateStore {
   private final Map<Integer, TableState> states = new ConcurrentHashMap<>();
   private final Map<Integer, TableSchema> schemas = new ConcurrentHashMap<>();
   private final Map<Integer, Long> rowsCopied = new ConcurrentHashMap<>();
+  private final Map<Integer, Long> unmatchedChanges = new ConcurrentHashMap<>();
   private volatile String applySlotIncarnation;
 
   @Override
@@ -43,6 +44,7 @@ public final class MemoryStateStore implements StateStore {
     states.remove(tableOid);
     schemas.remove(tableOid);
     rowsCopied.remove(tableOid);
+    unmatchedChanges.remove(tableOid);
   }
 
   @Override
@@ -63,6 +65,16 @@ public final class MemoryStateStore implements StateStore {
   @Override
   public void storeRowsCopied(int tableOid, long rows) {
     rowsCopied.put(tableOid, rows);
+  }
+
+  @Override
+  public Map<Integer, Long> loadUnmatchedChanges() {
+    return Map.copyOf(unmatchedChanges);
+  }
+
+  @Override
+  public void storeUnmatchedChanges(int tableOid, long changes) {
+    unmatchedChanges.put(tableOid, changes);
   }
 
   @Override

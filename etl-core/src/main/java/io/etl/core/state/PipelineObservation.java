@@ -25,8 +25,9 @@ public record PipelineObservation(Optional<Slot> applySlot, boolean publicationE
   /**
    * @param name {@code schema.table}
    * @param phase the persisted phase's label ({@code init} when the replicator has not seen it yet)
+   * @param unmatchedChanges UPDATEs and DELETEs that matched no destination row since the table's copy
    */
-  public record Table(String name, String phase, long rowsCopied, String reason, String solution) {
+  public record Table(String name, String phase, long rowsCopied, String reason, String solution, long unmatchedChanges) {
     public boolean is(TablePhase p) {
       return p.label().equals(phase);
     }

@@ -56,12 +56,14 @@ public final class PipelineStateReader {
       stateStoreExists = rs.getBoolean(1);
     }
     String sql = stateStoreExists
+        // unmatched_changes read through jsonb: a state store an older replicator migrated lacks the column
         ? "SELECT pt.schemaname || '.' || pt.tablename, coalesce(ts.phase, 'init'), coalesce(ts.rows_copied, 0),"
-            + " ts.reason, ts.solution FROM pg_publication_tables pt"
+            + " ts.reason, ts.solution, coalesce((to_jsonb(ts) ->> 'unmatched_changes')::bigint, 0)"
+            + " FROM pg_publication_tables pt"
             + " LEFT JOIN etl.table_states ts ON ts.pipeline_id = ?"
             + " AND ts.table_oid = format('%I.%I', pt.schemaname, pt.tablename)::regclass::oid"
             + " WHERE pt.pubname = ? ORDER BY 1"
-        : "SELECT pt.schemaname || '.' || pt.tablename, 'init', 0::bigint, NULL::text, NULL::text"
+        : "SELECT pt.schemaname || '.' || pt.tablename, 'init', 0::bigint, NULL::text, NULL::text, 0::bigint"
             + " FROM pg_publication_tables pt WHERE ? IS NOT NULL AND pt.pubname = ? ORDER BY 1";
     List<PipelineObservation.Table> tables = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -70,7 +72,7 @@ public final class PipelineStateReader {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           tables.add(new PipelineObservation.Table(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
-              rs.getString(5)));
+              rs.getString(5), rs.getLong(6)));
         }
       }
     }

@@ -282,6 +282,37 @@ public final class PostgresStateStore implements StateStore {
     });
   }
 
+  @Override
+  public Map<Integer, Long> loadUnmatchedChanges() {
+    return withConnection("read unmatched changes", c -> {
+      Map<Integer, Long> changes = new HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT table_oid::bigint, unmatched_changes FROM etl.table_states WHERE pipeline_id = ? AND unmatched_changes > 0")) {
+        ps.setString(1, pipelineId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            changes.put((int) rs.getLong(1), rs.getLong(2));
+          }
+        }
+      }
+      return changes;
+    });
+  }
+
+  @Override
+  public void storeUnmatchedChanges(int tableOid, long changes) {
+    withConnection("store unmatched changes", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE etl.table_states SET unmatched_changes = ? WHERE pipeline_id = ? AND table_oid = ?::bigint::oid")) {
+        ps.setLong(1, changes);
+        ps.setString(2, pipelineId);
+        ps.setLong(3, Integer.toUnsignedLong(tableOid));
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
   private static String toJson(TableSchema schema) {
     try {
       return JSON.writeValueAsString(schema);

@@ -45,6 +45,11 @@ public interface StateStore extends AutoCloseable {
 
   void storeRowsCopied(int tableOid, long rows);
 
+  /** Changes per table OID that matched no destination row since the table's last copy. */
+  Map<Integer, Long> loadUnmatchedChanges();
+
+  void storeUnmatchedChanges(int tableOid, long changes);
+
   @Override
   void close();
 }

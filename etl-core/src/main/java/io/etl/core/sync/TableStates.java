@@ -28,6 +28,7 @@ public final class TableStates {
   private final StateStore store;
   private volatile Map<Integer, TableId> names;
   private final Map<Integer, AtomicLong> rowsCopied = new ConcurrentHashMap<>();
+  private final Map<Integer, AtomicLong> unmatchedChanges = new ConcurrentHashMap<>();
   private volatile Map<Integer, TableState> current;
   private boolean stopping;
 
@@ -36,6 +37,7 @@ public final class TableStates {
     this.names = Map.copyOf(names);
     this.current = Map.copyOf(initial);
     store.loadRowsCopied().forEach((oid, rows) -> rowsCopied.put(oid, new AtomicLong(rows)));
+    store.loadUnmatchedChanges().forEach((oid, changes) -> unmatchedChanges.put(oid, new AtomicLong(changes)));
   }
 
   /**
@@ -77,6 +79,7 @@ public final class TableStates {
     current.keySet().forEach(oid -> next.put(oid, TableState.init()));
     current = Map.copyOf(next);
     rowsCopied.clear();
+    unmatchedChanges.clear();
     notifyAll();
     return progressed;
   }
@@ -135,6 +138,10 @@ public final class TableStates {
     set(oid, TableState.of(TablePhase.DATA_SYNC));
     rowsCopied.computeIfAbsent(oid, k -> new AtomicLong()).set(0);
     store.storeRowsCopied(oid, 0);
+    // a new copy has whatever the source has: drift counted before it no longer applies
+    if (unmatchedChanges.remove(oid) != null) {
+      store.storeUnmatchedChanges(oid, 0);
+    }
   }
 
   public void addRowsCopied(int oid, long rows) {
@@ -144,6 +151,23 @@ public final class TableStates {
   public long rowsCopied(int oid) {
     AtomicLong rows = rowsCopied.get(oid);
     return rows == null ? 0 : rows.get();
+  }
+
+  /**
+   * Adds changes of the table that matched no destination row, persisted for the operator.
+   *
+   * @return the table's count before these (0 the first time since its copy)
+   */
+  public long addUnmatchedChanges(int oid, long changes) {
+    AtomicLong counter = unmatchedChanges.computeIfAbsent(oid, k -> new AtomicLong());
+    long before = counter.getAndAdd(changes);
+    store.storeUnmatchedChanges(oid, before + changes);
+    return before;
+  }
+
+  public long unmatchedChanges(int oid) {
+    AtomicLong changes = unmatchedChanges.get(oid);
+    return changes == null ? 0 : changes.get();
   }
 
   /** DATA_SYNC → FINISHED_COPY: every row of the snapshot is durable in the destination. */

@@ -5,6 +5,7 @@ import io.etl.core.batch.EventBatch;
 import io.etl.core.batch.TableNeedsCopy;
 import io.etl.core.config.PipelineConfig;
 import io.etl.core.destination.Destination;
+import io.etl.core.destination.WriteReport;
 import io.etl.core.error.EtlException;
 import io.etl.core.event.BeginEvent;
 import io.etl.core.event.Event;
@@ -41,6 +42,7 @@ public final class TableSyncWorker {
   private final int oid;
   private final PipelineConfig config;
   private final String streamId;
+  private final UnmatchedChanges unmatched;
   private final PostgresConnector source;
   private final Destination destination;
   private final TableStates tables;
@@ -56,10 +58,12 @@ public final class TableSyncWorker {
       Destination destination,
       TableStates tables,
       TrackedSchemas schemas,
-      EtlMetrics metrics) {
+      EtlMetrics metrics,
+      UnmatchedChanges unmatched) {
     this.oid = oid;
     this.config = config;
     this.streamId = streamId;
+    this.unmatched = unmatched;
     this.source = source;
     this.destination = destination;
     this.tables = tables;
@@ -237,8 +241,9 @@ public final class TableSyncWorker {
     int changes = batch.changes();
     long bytes = batch.bytes();
     List<Event> events = batch.drain();
-    destination.writeEvents(streamId, events);
+    WriteReport report = destination.writeEvents(streamId, events);
     schemas.applied(events);
+    unmatched.record(report);
     metrics.batchApplied(changes, bytes);
   }
 

@@ -32,6 +32,8 @@ class MemoryStateStoreTest extends StateStoreContract {
     @Override public void storeTableSchema(io.etl.core.schema.TableSchema s) { store.storeTableSchema(s); }
     @Override public Map<Integer, Long> loadRowsCopied() { return store.loadRowsCopied(); }
     @Override public void storeRowsCopied(int oid, long rows) { store.storeRowsCopied(oid, rows); }
+    @Override public Map<Integer, Long> loadUnmatchedChanges() { return store.loadUnmatchedChanges(); }
+    @Override public void storeUnmatchedChanges(int oid, long changes) { store.storeUnmatchedChanges(oid, changes); }
     @Override public void close() {}
   }
 }

@@ -7,6 +7,7 @@ import io.etl.core.batch.EventsOfOtherTables;
 import io.etl.core.config.BigQueryConfig;
 import io.etl.core.destination.Destination;
 import io.etl.core.destination.TableOwnership;
+import io.etl.core.destination.WriteReport;
 import io.etl.core.destination.Unapplied;
 import io.etl.core.error.EtlException;
 import io.etl.core.event.ChangeEvent;
@@ -176,8 +177,9 @@ public final class BigQueryDestination implements Destination {
     streams.append(table.name(), encoder.protoSchema(), messages);
   }
 
+  /** BigQuery applies UPSERT and DELETE records by key without saying whether a row matched: no report. */
   @Override
-  public synchronized void writeEvents(String streamId, List<Event> events) {
+  public synchronized WriteReport writeEvents(String streamId, List<Event> events) {
     TxPosition before = appliedPosition(streamId);
     Unapplied unapplied = Unapplied.after(before, events);
     PendingRows pending = new PendingRows();
@@ -203,6 +205,7 @@ public final class BigQueryDestination implements Destination {
       positions.write(streamId, unapplied.last());
       applied.put(streamId, unapplied.last());
     }
+    return WriteReport.NONE;
   }
 
   private static EtlException pinned(EtlException e, Event event) {

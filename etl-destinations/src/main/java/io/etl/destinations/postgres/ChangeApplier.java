@@ -1,5 +1,6 @@
 package io.etl.destinations.postgres;
 
+import io.etl.core.destination.WriteReport;
 import io.etl.core.error.EtlException;
 import io.etl.core.event.DeleteEvent;
 import io.etl.core.event.InsertEvent;
@@ -15,11 +16,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -42,6 +45,9 @@ final class ChangeApplier implements AutoCloseable {
   private final Map<TableSchema, int[]> columnMaps = new IdentityHashMap<>();
   private final Map<TableSchema, Map<String, PreparedStatement>> statements = new IdentityHashMap<>();
   private final Map<Integer, PreparedStatement> pending = new java.util.LinkedHashMap<>();
+  /** UPDATE and DELETE statements: each must match a row, and a count of 0 says it did not. */
+  private final Set<PreparedStatement> matching = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  private final WriteReport.Builder report = new WriteReport.Builder();
   private int failedOid = -1;
 
   ChangeApplier(Connection connection, Function<TableId, DestinationTable> tables) {
@@ -79,6 +85,7 @@ final class ChangeApplier implements AutoCloseable {
       requireKeyInOldRow(relation, table, "UPDATE");
     }
     PreparedStatement ps = statement(relation, "U" + changed, () -> updateSql(relation, table, changed));
+    matching.add(ps);
     int p = 1;
     for (int i = changed.nextSetBit(0); i >= 0; i = changed.nextSetBit(i + 1)) {
       ps.setObject(p++, newRow.get(i), Types.OTHER);
@@ -97,6 +104,7 @@ final class ChangeApplier implements AutoCloseable {
       requireKeyInOldRow(relation, table, "DELETE");
     }
     PreparedStatement ps = statement(relation, "D", () -> deleteSql(relation, table));
+    matching.add(ps);
     bindIdentity(ps, 1, relation, table, map, delete.oldRow());
     ps.addBatch();
   }
@@ -120,11 +128,19 @@ final class ChangeApplier implements AutoCloseable {
 
   private void send(int oid, PreparedStatement batch) throws SQLException {
     try {
-      batch.executeBatch();
+      int[] counts = batch.executeBatch();
+      if (matching.contains(batch)) {
+        report.unmatched(oid, Arrays.stream(counts).filter(count -> count == 0).count());
+      }
     } catch (SQLException e) {
       failedOid = oid;
       throw e;
     }
+  }
+
+  /** What the changes sent so far showed; meaningful once the transaction commits. */
+  WriteReport report() {
+    return report.build();
   }
 
   /** The table whose batched statements failed, when a flush failed. */

@@ -5,6 +5,7 @@ import io.etl.core.config.PostgresConnectionConfig;
 import io.etl.core.copy.CopyText;
 import io.etl.core.destination.Destination;
 import io.etl.core.destination.TableOwnership;
+import io.etl.core.destination.WriteReport;
 import io.etl.core.destination.Unapplied;
 import io.etl.core.error.EtlException;
 import io.etl.core.event.DeleteEvent;
@@ -206,10 +207,10 @@ public final class PostgresDestination implements Destination {
   }
 
   @Override
-  public void writeEvents(String streamId, List<Event> events) {
+  public WriteReport writeEvents(String streamId, List<Event> events) {
     // tables altered by this batch, as this transaction sees them; shared once committed
     Map<TableId, DestinationTable> altered = new HashMap<>();
-    withConnection(c -> {
+    return withConnection(c -> {
       c.setAutoCommit(false);
       int tableOid = -1;
       try (ChangeApplier applier = new ChangeApplier(c, id -> altered.containsKey(id) ? altered.get(id) : table(id))) {
@@ -242,6 +243,7 @@ public final class PostgresDestination implements Destination {
         }
         c.commit();
         tables.putAll(altered);
+        return applier.report();
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(c);
         altered.keySet().forEach(tables::remove);
@@ -249,7 +251,6 @@ public final class PostgresDestination implements Destination {
       } finally {
         c.setAutoCommit(true);
       }
-      return null;
     });
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etl.core.config.PostgresConnectionConfig;
+import io.etl.core.destination.WriteReport;
 import io.etl.core.error.EtlException;
 import io.etl.core.event.BeginEvent;
 import io.etl.core.event.CommitEvent;
@@ -24,6 +25,7 @@ import io.etl.core.testing.PostgresServer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -129,6 +131,21 @@ class PostgresDestinationTest {
     assertThrows(EtlException.class, () -> destination.prepareTable(NO_KEY));
     assertThrows(EtlException.class, () -> destination.truncateTable(NO_KEY));
     assertEquals("1", count(NO_KEY));
+  }
+
+  @Test
+  void updatesAndDeletesThatMatchNoRowAreReportedPerTable() {
+    destination.writeTableRows(KEYED, List.of(Row.of("1", "one", "1.00", null, null)));
+    destination.writeTableRows(NO_KEY, List.of(Row.of("me", "mine")));
+    Tx tx = new Tx(300);
+    tx.update(KEYED, null, "1", "ONE", "1.00", null, null);
+    tx.update(KEYED, null, "2", "not there", "2.00", null, null);
+    tx.delete(KEYED, Row.of("3", null, null, null, null));
+    tx.delete(NO_KEY, Row.of("you", "yours"));
+    tx.insert(KEYED, "4", "four", "4.00", null, null);
+    WriteReport report = destination.writeEvents("apply", tx.commit());
+    assertEquals(Map.of(KEYED.oid(), 2L, NO_KEY.oid(), 1L), report.unmatchedChanges());
+    assertEquals(WriteReport.NONE, destination.writeEvents("apply", new Tx(301).commit()));
   }
 
   @Test

@@ -190,6 +190,7 @@ public final class PipelineStatusBuilder {
   private static List<TableStatus> listed(List<PipelineObservation.Table> tables) {
     return tables.stream()
         .sorted(Comparator.comparing((PipelineObservation.Table t) -> !t.is(TablePhase.ERRORED))
+            .thenComparing(t -> t.unmatchedChanges() == 0)
             .thenComparing(t -> t.is(TablePhase.READY))
             .thenComparing(PipelineObservation.Table::name))
         .limit(PipelineStatus.MAX_LISTED_TABLES)
@@ -198,6 +199,7 @@ public final class PipelineStatusBuilder {
           s.name = t.name();
           s.state = t.phase();
           s.rowsCopied = t.rowsCopied();
+          s.unmatchedChanges = t.unmatchedChanges() == 0 ? null : t.unmatchedChanges();
           s.reason = t.reason() == null ? null : t.reason() + (t.solution() == null ? "" : " Fix: " + t.solution());
           return s;
         })

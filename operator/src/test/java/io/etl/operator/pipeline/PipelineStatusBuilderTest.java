@@ -23,7 +23,7 @@ class PipelineStatusBuilderTest {
 
   private static PipelineObservation.Table table(String name, String phase) {
     return new PipelineObservation.Table(name, phase, 10, phase.equals("errored") ? "insert failed" : null,
-        phase.equals("errored") ? "drop the constraint" : null);
+        phase.equals("errored") ? "drop the constraint" : null, 0);
   }
 
   private static PipelineStatus build(Pipeline p, PipelineObservation observed, String podProblem) {
@@ -44,6 +44,17 @@ class PipelineStatusBuilderTest {
     assertEquals("False", condition(s, "Reconciling").getStatus());
     assertEquals("3.3 MiB", s.slot.lag);
     assertEquals("2/2", s.tables.summary);
+  }
+
+  @Test
+  void aTableWithChangesThatMatchedNoDestinationRowShowsTheCountAndIsListedBeforeTheOthers() {
+    PipelineObservation.Table drifted = new PipelineObservation.Table("public.z", "ready", 10, null, null, 4);
+    PipelineStatus s = build(ReplicatorRenderingTest.pipeline(), new PipelineObservation(Optional.of(slot(true, "reserved", 10)), true,
+        List.of(table("public.a", "ready"), drifted)), null);
+    assertEquals("public.z", s.tableStates.get(0).name);
+    assertEquals(4L, s.tableStates.get(0).unmatchedChanges);
+    assertEquals(null, s.tableStates.get(1).unmatchedChanges, "unset when there were none");
+    assertEquals("True", condition(s, "Ready").getStatus(), "counted, not an error: destination.unmatchedChanges decides");
   }
 
   @Test

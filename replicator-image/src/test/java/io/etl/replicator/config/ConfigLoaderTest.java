@@ -136,7 +136,8 @@ class ConfigLoaderTest {
         failure(VALID.replace("  host: localhost", "  host: {name: localhost}")));
     assertEquals(
         "etl: wrong type for 'destination' at line 11 in p.yaml: expected a mapping with the keys type, postgres,"
-            + " bigquery, got 'memory'. Fix: change 'destination' to a mapping with the keys type, postgres, bigquery.",
+            + " bigquery, unmatchedChanges, got 'memory'. Fix: change 'destination' to a mapping with the keys type,"
+            + " postgres, bigquery, unmatchedChanges.",
         failure(VALID.replace("destination:\n  type: memory", "destination: memory")));
     assertEquals(
         "etl: wrong type for the top level at line 1 in p.yaml: expected a mapping with the keys pipeline, source,"

@@ -30,7 +30,7 @@ class StatusServerTest {
   private static final PipelineStatus RETRYING =
       new PipelineStatus(
           "orders", PipelinePhase.RETRYING, false, "0/16B3748", "0/16B3800", 184L, 7,
-          List.of(new PipelineStatus.TableStatus("public.orders", 16384, "ready", 1200, null, null)),
+          List.of(new PipelineStatus.TableStatus("public.orders", 16384, "ready", 1200, 0, null, null)),
           new PipelineStatus.ErrorInfo(
               "retryable", "source_unreachable", "cannot connect to source localhost:5432 (connection refused).",
               "check that the server runs.", AT),
@@ -157,9 +157,9 @@ class StatusServerTest {
   @Test
   void readyzDuringACopySaysHowManyTablesStream() {
     PipelineStatus copying = new PipelineStatus("p", PipelinePhase.COPYING, false, null, null, 0L, 0, List.of(
-        new PipelineStatus.TableStatus("public.a", 1, "ready", 10, null, null),
-        new PipelineStatus.TableStatus("public.b", 2, "data_sync", 5, null, null),
-        new PipelineStatus.TableStatus("public.c", 3, "init", 0, null, null)), null, 0, Instant.now());
+        new PipelineStatus.TableStatus("public.a", 1, "ready", 10, 0, null, null),
+        new PipelineStatus.TableStatus("public.b", 2, "data_sync", 5, 0, null, null),
+        new PipelineStatus.TableStatus("public.c", 3, "init", 0, 0, null, null)), null, 0, Instant.now());
     assertEquals("copying (1 of 3 tables streaming)", StatusServer.notReadyReason(copying));
   }
 }

@@ -2,6 +2,7 @@ package io.etl.replicator.it;
 
 import io.etl.core.destination.Destination;
 import io.etl.core.destination.ForwardingDestination;
+import io.etl.core.destination.WriteReport;
 import io.etl.core.event.Event;
 import io.etl.core.event.UpdateEvent;
 import java.util.List;
@@ -27,12 +28,12 @@ final class UnchangedToastCounter extends ForwardingDestination {
   }
 
   @Override
-  public void writeEvents(String streamId, List<Event> events) {
+  public WriteReport writeEvents(String streamId, List<Event> events) {
     for (Event event : events) {
       if (event instanceof UpdateEvent update && update.newRow().hasUnchangedToast()) {
         updates.computeIfAbsent(update.table().id().name(), t -> new AtomicLong()).incrementAndGet();
       }
     }
-    super.writeEvents(streamId, events);
+    return super.writeEvents(streamId, events);
   }
 }
