@@ -116,6 +116,7 @@ class PipelineLifecycleTest {
     assertEquals("Pipeline", deployment.getMetadata().getOwnerReferences().get(0).getKind());
     assertFalse(deployment.getMetadata().getLabels().containsValue("from-gitops"), "the CR's labels reached the Deployment");
     assertNotNull(admin.services().inNamespace(NS).withName("etl-orders-sync-metrics").get(), "metrics Service");
+    assertPodIsNotBestEffort(deployment);
     Pipeline pending = await("status before the replicator runs", () -> {
       Pipeline p = pipeline("orders-sync");
       return conditionIs(p, "Ready", "False", "ReplicatorStarting") ? p : null;
@@ -189,7 +190,7 @@ class PipelineLifecycleTest {
     }
     await("the Pipeline is gone once its finalizer is done", () -> pipeline("orders-sync") == null);
     assertEquals("0", source.queryOne("postgres",
-        "SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'etl\\_orders\\_sync\\_%'"));
+        "SELECT count(*) FROM pg_replication_slots WHERE slot_name ~ '^etl_orders_sync_(apply|sync_[0-9]+)$'"));
     assertEquals("0", source.queryOne("postgres", "SELECT count(*) FROM etl.table_states WHERE pipeline_id = 'orders_sync'"));
     assertEquals("0", source.queryOne("postgres", "SELECT count(*) FROM etl.pipelines WHERE pipeline_id = 'orders_sync'"));
     assertTrue(eventReasons("orders-sync").contains("SlotsDropped"), "events: " + eventReasons("orders-sync"));
@@ -197,8 +198,12 @@ class PipelineLifecycleTest {
 
   @Test
   void retainKeepsTheSlotAndStateWhenThePipelineIsDeleted() throws Exception {
+    // a database of its own: the tables of orders-sync in the other one are that pipeline's
+    destination.execute("CREATE DATABASE keep");
+    admin.resource(Resources.postgresDestination(NS, "keep-warehouse",
+        Resources.local(destination.port(), "keep", "warehouse-credentials"))).create();
     admin.resource(Resources.pipeline(NS, "orders-keep", Resources.local(source.port(), "postgres", "source-credentials"),
-        "shop_pub", "warehouse", SlotReclaimPolicy.Retain)).create();
+        "shop_pub", "keep-warehouse", SlotReclaimPolicy.Retain)).create();
     Deployment deployment = await("Deployment etl-orders-keep", () -> deployment("etl-orders-keep"));
     try (PodRunner pod = PodRunner.start(admin, deployment, scratch)) {
       awaitReady("orders-keep", pod);
@@ -207,7 +212,7 @@ class PipelineLifecycleTest {
     }
     await("the Pipeline is gone", () -> pipeline("orders-keep") == null);
     assertEquals(List.of(List.of("etl_orders_keep_apply")),
-        source.query("postgres", "SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE 'etl\\_orders\\_keep\\_%'"));
+        source.query("postgres", "SELECT slot_name FROM pg_replication_slots WHERE slot_name ~ '^etl_orders_keep_'"));
     assertEquals("1", source.queryOne("postgres", "SELECT count(*) FROM etl.pipelines WHERE pipeline_id = 'orders_keep'"));
     assertTrue(eventReasons("orders-keep").contains("SlotRetained"), "events: " + eventReasons("orders-keep"));
     source.execute("SELECT pg_drop_replication_slot('etl_orders_keep_apply')");
@@ -260,6 +265,25 @@ class PipelineLifecycleTest {
 
   private static Pipeline pipeline(String name) {
     return Resources.get(admin, NS, name);
+  }
+
+  /**
+   * The API server works out a pod's QoS class when it admits it: a pod from the rendered template,
+   * without a kubelet to run it, shows what the replicator's pod gets.
+   */
+  private static void assertPodIsNotBestEffort(Deployment deployment) {
+    io.fabric8.kubernetes.api.model.Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata().withName("qos-of-the-template").withNamespace(NS).endMetadata()
+        .withSpec(deployment.getSpec().getTemplate().getSpec())
+        .build();
+    io.fabric8.kubernetes.api.model.Pod admitted = admin.resource(pod).create();
+    try {
+      assertEquals("Burstable", admitted.getStatus().getQosClass());
+      assertEquals("2Gi", deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+          .filter(v -> v.getName().equals("tmp")).findFirst().orElseThrow().getEmptyDir().getSizeLimit().toString());
+    } finally {
+      admin.resource(admitted).withGracePeriod(0).delete();
+    }
   }
 
   private static Deployment deployment(String name) {

@@ -25,14 +25,22 @@ public final class StreamedTransactions implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StreamedTransactions.class);
 
   private final Path directory;
+  private final long maxBytes;
   private final Map<Long, TransactionSpool> spools = new HashMap<>();
+  /** What the spools of {@link #spools} hold together, kept as they change: checked on every append. */
+  private long spooledBytes;
   private TransactionSpool current;
   /** The spool of the last committed transaction, being replayed (until it closes itself). */
   private SpoolReplay replaying;
 
-  /** Takes {@code directory} over, deleting whatever an earlier stream left in it. */
-  public StreamedTransactions(Path directory) {
+  /**
+   * Takes {@code directory} over, deleting whatever an earlier stream left in it.
+   *
+   * @param maxBytes the most the transactions in flight may spool together ({@code replication.maxSpoolBytes})
+   */
+  public StreamedTransactions(Path directory, long maxBytes) {
     this.directory = directory;
+    this.maxBytes = maxBytes;
     try {
       Files.createDirectories(directory);
       try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory)) {
@@ -68,6 +76,7 @@ public final class StreamedTransactions implements AutoCloseable {
               + " whose first segment this stream never received; restart the stream from the last confirmed position");
         }
         if (spool != null) {
+          spooledBytes -= spool.size();
           spool.delete();
         }
         spool = TransactionSpool.create(xid, directory);
@@ -99,8 +108,14 @@ public final class StreamedTransactions implements AutoCloseable {
   /** Appends a message of the open block; {@code changeXid} is the (sub)transaction it names. */
   void append(long changeXid, byte kind, ByteBuffer body) {
     TransactionSpool spool = requireBlock();
+    long adding = Integer.BYTES + 1L + body.remaining();
+    if (spooledBytes + adding > maxBytes) {
+      throw spoolFull(spool);
+    }
     try {
+      long before = spool.size();
       spool.append(changeXid, kind, body);
+      spooledBytes += spool.size() - before;
     } catch (IOException e) {
       throw spoolFailure("write the spool file " + spool.file(), e);
     }
@@ -116,6 +131,7 @@ public final class StreamedTransactions implements AutoCloseable {
     if (spool == null) {
       return null;
     }
+    spooledBytes -= spool.size();
     try {
       replaying = spool.replay();
       return replaying;
@@ -135,11 +151,14 @@ public final class StreamedTransactions implements AutoCloseable {
       return;
     }
     try {
+      long before = spool.size();
       if (subxid == xid) {
         spools.remove(xid);
         spool.delete();
+        spooledBytes -= before;
       } else {
         spool.abortSubtransaction(subxid);
+        spooledBytes -= before - spool.size();
       }
     } catch (IOException e) {
       throw spoolFailure("cut back the spool file " + spool.file(), e);
@@ -163,6 +182,21 @@ public final class StreamedTransactions implements AutoCloseable {
     } catch (IOException e) {
       log.warn("could not remove the spool files in {} ({}); the next start empties it", directory, e.toString());
     }
+  }
+
+  /**
+   * Retried like a full disk: the transaction may yet abort, or the limit be raised; meanwhile
+   * /readyz and /status say which transaction needs how much.
+   */
+  private EtlException spoolFull(TransactionSpool spool) {
+    return EtlException.retryable(
+        "spool_full",
+        "the source transaction " + spool.xid() + " (streamed before its commit) would take the spool of "
+            + directory + " past replication.maxSpoolBytes (" + maxBytes + " bytes, " + spools.size()
+            + " transaction(s) in flight holding " + spooledBytes + ")",
+        "raise replication.maxSpoolBytes, and the space of the spool directory's volume with it, or set"
+            + " replication.streaming: false to let the source server hold such transactions until they commit",
+        null);
   }
 
   static EtlException spoolFailure(String action, IOException e) {

@@ -65,7 +65,9 @@ public final class SlotReader implements AutoCloseable {
     boolean streaming = replication != null && replication.streaming() && serverStreams(connection);
     StreamedTransactions spool = null;
     try {
-      spool = streaming ? new StreamedTransactions(replication.spoolDirectoryFor(slotName)) : null;
+      spool = streaming
+          ? new StreamedTransactions(replication.spoolDirectoryFor(slotName), replication.maxSpoolBytes())
+          : null;
       ChainedLogicalStreamBuilder builder =
           connection
               .getReplicationAPI()

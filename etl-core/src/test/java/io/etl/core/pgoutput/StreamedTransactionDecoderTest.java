@@ -14,10 +14,12 @@ import static io.etl.core.pgoutput.PgOutputMessageBuilder.streamedRelation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.etl.core.error.EtlException;
 import io.etl.core.event.BeginEvent;
 import io.etl.core.event.CommitEvent;
 import io.etl.core.event.Event;
@@ -54,7 +56,7 @@ class StreamedTransactionDecoderTest {
   @BeforeEach
   void openStream() {
     spoolDirectory = spoolRoot.resolve("slot");
-    streamed = new StreamedTransactions(spoolDirectory);
+    streamed = new StreamedTransactions(spoolDirectory, Long.MAX_VALUE);
     decoder = new PgOutputDecoder(streamed);
   }
 
@@ -112,6 +114,51 @@ class StreamedTransactionDecoderTest {
     assertEquals(5, events.size());
     assertTrue(decoder.relation(USERS).isPresent(), "the streamed Relation describes the table from now on");
     assertEquals(List.of(), spoolFiles(), "a replayed spool is deleted");
+  }
+
+  /** The spools in flight together stay under replication.maxSpoolBytes; what commits or aborts frees its share. */
+  @Test
+  void spoolingPastTheLimitStopsWithTheSettingAndTheTransactionNamed() {
+    streamed.close();
+    streamed = new StreamedTransactions(spoolDirectory, 400);
+    decoder = new PgOutputDecoder(streamed);
+    decoder.decode(streamStart(TOP, true));
+    decoder.decode(usersRelation(TOP));
+    int id = 0;
+    EtlException full = null;
+    try {
+      for (; id < 100; id++) {
+        decoder.decode(streamedInsert(TOP, USERS, Integer.toString(id), "a name of some length"));
+      }
+    } catch (EtlException e) {
+      full = e;
+    }
+    assertNotNull(full, "400 bytes hold fewer than 100 rows");
+    assertTrue(id > 3, "rows up to the limit were spooled: " + id);
+    assertEquals("spool_full", full.category());
+    assertTrue(full.isRetryable());
+    assertTrue(full.reason().contains("the source transaction " + TOP + " (streamed before its commit) would take the spool of "
+        + spoolDirectory + " past replication.maxSpoolBytes (400 bytes"), full.reason());
+    assertTrue(full.solution().contains("raise replication.maxSpoolBytes"), full.solution());
+
+    // after a restart the server streams it again; once it aborted, its share is free
+    streamed.close();
+    streamed = new StreamedTransactions(spoolDirectory, 400);
+    decoder = new PgOutputDecoder(streamed);
+    decoder.decode(streamStart(TOP, true));
+    decoder.decode(usersRelation(TOP));
+    for (int i = 0; i < id - 1; i++) {
+      decoder.decode(streamedInsert(TOP, USERS, Integer.toString(i), "a name of some length"));
+    }
+    decoder.decode(streamStop());
+    decoder.decode(streamAbort(TOP, TOP));
+    decoder.decode(streamStart(TOP + 1, true));
+    decoder.decode(usersRelation(TOP + 1));
+    for (int i = 0; i < id - 1; i++) {
+      decoder.decode(streamedInsert(TOP + 1, USERS, Integer.toString(i), "a name of some length"));
+    }
+    decoder.decode(streamStop());
+    assertEquals(id - 1, ids(commitAndReplay(TOP + 1, COMMIT_LSN)).size());
   }
 
   @Test
@@ -245,7 +292,7 @@ class StreamedTransactionDecoderTest {
   @Test
   void theSpoolDirectoryIsEmptiedWhenAStreamStartsAndRemovedWhenItCloses() throws IOException {
     Path leftover = Files.writeString(spoolDirectory.resolve("xid-1.spool"), "from a crashed run");
-    new StreamedTransactions(spoolDirectory);
+    new StreamedTransactions(spoolDirectory, Long.MAX_VALUE);
     assertFalse(Files.exists(leftover));
 
     decoder.decode(streamStart(TOP, true));

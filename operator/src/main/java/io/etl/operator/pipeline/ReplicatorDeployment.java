@@ -98,7 +98,7 @@ public final class ReplicatorDeployment {
         .withImagePullPolicy(pod.imagePullPolicy)
         .withEnv(env)
         .addNewPort().withName("http").withContainerPort(ReplicatorConfig.HTTP_PORT).withProtocol("TCP").endPort()
-        .withResources(pod.resources)
+        .withResources(ReplicatorResources.of(pod.resources))
         .withVolumeMounts(mounts)
         // liveness: the process answers; readiness: the pipeline streams or copies (see /readyz)
         .withLivenessProbe(probe("/healthz", 30, 6))
@@ -126,7 +126,9 @@ public final class ReplicatorDeployment {
     List<Volume> volumes = new ArrayList<>();
     volumes.add(new VolumeBuilder().withName("config")
         .withNewConfigMap().withName(configMapName).withDefaultMode(0444).endConfigMap().build());
-    volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+    // /tmp holds the spool of streamed transactions (replication.spoolDirectory's default)
+    volumes.add(new VolumeBuilder().withName("tmp")
+        .withNewEmptyDir().withSizeLimit(ReplicatorResources.SPOOL_VOLUME).endEmptyDir().build());
     for (SecretWiring.FileSecret file : secrets.files()) {
       volumes.add(new VolumeBuilder().withName(file.volume())
           .withNewSecret().withSecretName(file.ref().name).withDefaultMode(0440)

@@ -133,6 +133,28 @@ class ReplicatorRenderingTest {
   }
 
   @Test
+  void resourcesLeftOutGetDefaultsSoThePodIsNeverBestEffortAndTheSpoolVolumeIsBounded() {
+    Pipeline p = pipeline();
+    var rendered = ReplicatorDeployment.desired(p, SecretWiring.of(p, destination()), "h", "img").getSpec().getTemplate()
+        .getSpec();
+    var resources = rendered.getContainers().get(0).getResources();
+    assertEquals("512Mi", resources.getRequests().get("memory").toString());
+    assertEquals("1Gi", resources.getLimits().get("memory").toString());
+    assertEquals("3Gi", resources.getLimits().get("ephemeral-storage").toString());
+    assertEquals("2Gi", rendered.getVolumes().stream().filter(v -> v.getName().equals("tmp")).findFirst().orElseThrow()
+        .getEmptyDir().getSizeLimit().toString());
+
+    p.getSpec().replicator = new io.etl.api.v1alpha1.ReplicatorPodSpec();
+    p.getSpec().replicator.resources = new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+        .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("4Gi")).build();
+    var mine = ReplicatorDeployment.desired(p, SecretWiring.of(p, destination()), "h", "img").getSpec().getTemplate()
+        .getSpec().getContainers().get(0).getResources();
+    assertEquals("4Gi", mine.getLimits().get("memory").toString(), "what the Pipeline sets is kept");
+    assertFalse(mine.getRequests().containsKey("memory"), "a limit alone: Kubernetes requests the same");
+    assertEquals("250m", mine.getRequests().get("cpu").toString());
+  }
+
+  @Test
   void pausedPipelineHasNoReplicaAndAnEditChangesTheConfigHash() {
     Pipeline p = pipeline();
     String before = ReplicatorConfig.hash(ReplicatorConfig.render(p, destination(), SecretWiring.of(p, destination())));
