@@ -27,6 +27,8 @@ public record PostgresConnectionConfig(
   public void validate(String field, List<String> problems) {
     if (host == null || host.isBlank()) {
       problems.add(field + ".host is required");
+    } else if (!ServerHost.isValid(host)) {
+      problems.add(ServerHost.problem(field, host));
     }
     if (port < 1 || port > 65535) {
       problems.add(field + ".port must be between 1 and 65535, got " + port);
@@ -43,9 +45,5 @@ public record PostgresConnectionConfig(
     if (!SSL_MODES.contains(sslMode)) {
       problems.add(field + ".sslMode must be one of " + SSL_MODES + ", got '" + sslMode + "'");
     }
-  }
-
-  public String jdbcUrl() {
-    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
   }
 }

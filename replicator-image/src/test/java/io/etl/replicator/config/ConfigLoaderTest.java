@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -238,6 +239,45 @@ class ConfigLoaderTest {
         "etl: config file p.yaml is invalid: source.password must name exactly one of 'env' (an environment variable)"
             + " or 'file' (a path). Fix: correct that field in p.yaml.",
         failure(VALID.replace("    env: SOURCE_PASSWORD", "    env: SOURCE_PASSWORD\n    file: /run/pw")));
+  }
+
+  @Test
+  void hostThatIsNotANameOrAnAddressIsRefusedNamingTheField() {
+    // each of these would have become part of the JDBC URL: a path, options, a second host, a port
+    for (String host : List.of("db/x?sslmode=disable&", "db?sslmode=disable", "db:5432", "db,evil", "db x", "-db",
+        "db..example", "[::1]", "db#frag", "::1%eth0")) {
+      assertEquals(
+          "etl: config file p.yaml is invalid: source.host must be a DNS name or an IP address (the port goes in"
+              + " source.port; no path or options), got '" + host + "'. Fix: correct that field in p.yaml.",
+          failure(VALID.replace("host: localhost", "host: \"" + host + "\"")), host);
+    }
+    assertEquals(
+        "etl: config file p.yaml is invalid: destination.postgres.host must be a DNS name or an IP address (the port"
+            + " goes in destination.postgres.port; no path or options), got 'dw/x?ssl=false'."
+            + " Fix: correct that field in p.yaml.",
+        failure(VALID.replace("type: memory", "type: postgres\n  postgres: {host: \"dw/x?ssl=false\", database: dw,"
+            + " user: u}")));
+  }
+
+  @Test
+  void hostNamesAndAddressesAreAccepted() {
+    for (String host : List.of("localhost", "db.example.internal", "shop-postgres.etl-demo.svc.cluster.local.",
+        "compose_db", "10.0.0.5", "::1", "2001:db8::8a2e:370:7334", "::ffff:192.0.2.1")) {
+      assertEquals(host, loader.parse(VALID.replace("host: localhost", "host: \"" + host + "\""), "p.yaml").source().host());
+    }
+  }
+
+  @Test
+  void publicationThatIsNotAPlainNameIsRefused() {
+    // the publication travels inside START_REPLICATION's options, where pgjdbc does not escape quotes
+    for (String publication : List.of("p', \"streaming\" 'on", "orders-pub", "1pub", "pub name", "a".repeat(64))) {
+      assertEquals(
+          "etl: config file p.yaml is invalid: pipeline.publication must be a PostgreSQL name (a letter or _, then up to"
+              + " 62 letters, digits, _ or $), got '" + publication + "'. Fix: correct that field in p.yaml.",
+          failure(VALID.replace("publication: orders_pub", "publication: \"" + publication.replace("\"", "\\\"") + "\"")),
+          publication);
+    }
+    assertEquals("Orders_Pub$2", loader.parse(VALID.replace("orders_pub", "Orders_Pub$2"), "p.yaml").pipeline().publication());
   }
 
   @Test
