@@ -10,6 +10,8 @@ import io.etl.core.config.PipelineConfig;
 import io.etl.core.config.SecretRef;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -278,6 +280,59 @@ class ConfigLoaderTest {
           publication);
     }
     assertEquals("Orders_Pub$2", loader.parse(VALID.replace("orders_pub", "Orders_Pub$2"), "p.yaml").pipeline().publication());
+  }
+
+  // distinctive, so finding it anywhere can only mean it was echoed
+  private static final String SECRET = "hunter2-Zx81";
+  private static final String INLINE_PASSWORD = VALID.replace("  password:\n    env: SOURCE_PASSWORD", "  password: " + SECRET);
+
+  @Test
+  void passwordWrittenInlineIsRefusedWithoutEchoingIt() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> loader.parse(INLINE_PASSWORD, "p.yaml"));
+    assertEquals(
+        "etl: wrong type for 'source.password' at line 9 in p.yaml: expected a mapping with the keys env, file, got a"
+            + " text value (not shown: it is a secret). Fix: put the secret into an environment variable or a file and"
+            + " name that here, e.g. 'source.password: {env: NAME}' or 'source.password: {file: /path}'.",
+        e.line());
+    assertSecretNowhereIn(e);
+  }
+
+  @Test
+  void noShapeOfAValueGivenForASecretKeyIsEchoed() {
+    String bigquery = "type: bigquery\n  bigquery:\n    projectId: my-project\n    datasetId: d\n    credentials: ";
+    for (String yaml : List.of(
+        VALID.replace("  password:\n    env: SOURCE_PASSWORD", "  password: \"" + SECRET + "\""),
+        VALID.replace("  password:\n    env: SOURCE_PASSWORD", "  password: [" + SECRET + "]"),
+        VALID.replace("  password:\n    env: SOURCE_PASSWORD", "  password: 918273645"),
+        VALID.replace("    env: SOURCE_PASSWORD", "    env: [" + SECRET + "]"),
+        VALID.replace("    env: SOURCE_PASSWORD", "    env: {" + SECRET + ": x}"),
+        VALID.replace("    env: SOURCE_PASSWORD", "    " + SECRET + ": x"),
+        VALID.replace("    env: SOURCE_PASSWORD", "    env: " + SECRET + ": x"),
+        VALID.replace("type: memory", "type: postgres\n  postgres: {host: dw, database: dw, user: u, password: " + SECRET + "}"),
+        VALID.replace("type: memory", bigquery + "'{\"type\": \"service_account\", \"private_key\": \"" + SECRET + "\"}'"))) {
+      String input = yaml;
+      InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> loader.parse(input, "p.yaml"), input);
+      assertSecretNowhereIn(e);
+    }
+  }
+
+  @Test
+  void secretKeysAreFoundFromTheConfigRecords() {
+    for (String key : List.of("source.password", "destination.postgres.password", "destination.bigquery.credentials",
+        "source.password.env")) {
+      assertTrue(SecretKeys.within(List.of(key.split("\\."))), key);
+    }
+    for (String key : List.of("source", "source.user", "source.sslRootCert", "destination.bigquery.projectId", "nope.x")) {
+      assertFalse(SecretKeys.within(List.of(key.split("\\."))), key);
+    }
+  }
+
+  /** Neither the line nor anything a debug log of the failure would print (messages of the whole cause chain). */
+  private static void assertSecretNowhereIn(InvalidConfigException e) {
+    StringWriter trace = new StringWriter();
+    e.printStackTrace(new PrintWriter(trace));
+    assertFalse(trace.toString().contains(SECRET), trace.toString());
+    assertFalse(trace.toString().contains("918273645"), trace.toString());
   }
 
   @Test
