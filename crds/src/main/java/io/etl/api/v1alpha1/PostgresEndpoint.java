@@ -50,7 +50,9 @@ public class PostgresEndpoint {
   @JsonPropertyDescription("Secret key holding the role's password; unset for trust or certificate authentication.")
   public SecretKeyRef passwordSecretRef;
 
-  @JsonPropertyDescription("libpq sslmode; prefer when unset.")
+  // No schema default: the replicator's config model decides (verify-full with a CA, require
+  // without), which a static default could not, and the API server would store it in every object.
+  @JsonPropertyDescription("libpq sslmode; when unset: verify-full when caSecretRef is set, require otherwise.")
   public SslMode sslMode;
 
   @JsonPropertyDescription("Secret key holding the CA certificate (PEM) for verify-ca and verify-full.")
@@ -58,9 +60,5 @@ public class PostgresEndpoint {
 
   public int portOrDefault() {
     return port == null ? 5432 : port;
-  }
-
-  public SslMode sslModeOrDefault() {
-    return sslMode == null ? SslMode.PREFER : sslMode;
   }
 }

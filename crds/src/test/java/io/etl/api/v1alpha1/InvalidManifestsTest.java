@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -275,6 +276,20 @@ class InvalidManifestsTest {
             user: loader
           """.formatted(hosts[i])));
     }
+  }
+
+  @Test
+  void sslModeLeftOutStaysLeftOut() {
+    // no schema default: the replicator's config model picks verify-full with a CA and require
+    // without, which a static default cannot; and a stored default would show as a diff in Argo CD
+    create(pipeline("no-sslmode", SOURCE + """
+        publication: app_pub
+        destinationRef:
+          name: warehouse
+        """));
+    Pipeline stored = kube.client().resources(Pipeline.class).inNamespace("default").withName("no-sslmode").get();
+    assertNull(stored.getSpec().source.sslMode);
+    assertFalse(kube.client().getKubernetesSerialization().asYaml(stored.getSpec()).contains("sslMode"));
   }
 
   @Test

@@ -47,7 +47,7 @@ class ConfigLoaderTest {
     PipelineConfig config = loader.parse(VALID, "p.yaml");
     assertEquals("orders", config.pipeline().id());
     assertEquals(new SecretRef("SOURCE_PASSWORD", null), config.source().password());
-    assertEquals("prefer", config.source().sslMode());
+    assertEquals("require", config.source().sslMode());
     assertEquals(9187, config.http().port());
     assertEquals(10_000, config.batch().maxEvents());
     assertEquals(32L * 1024 * 1024, config.batch().queueMaxBytes());
@@ -56,6 +56,21 @@ class ConfigLoaderTest {
     assertEquals("info", config.log().level());
     assertEquals(10_000L, config.heartbeat().intervalMs());
     assertTrue(config.heartbeat().enabled());
+  }
+
+  @Test
+  void sslModeDefaultsToVerifyFullWithACaAndToRequireWithout() {
+    assertEquals("require", loader.parse(VALID, "p.yaml").source().sslMode());
+    assertEquals("verify-full",
+        loader.parse(VALID.replace("  user: replicator", "  user: replicator\n  sslRootCert: /etc/etl/ca.crt"), "p.yaml")
+            .source().sslMode());
+    // a mode written down is kept, the weak ones too
+    assertEquals("prefer", loader.parse(VALID.replace("  user: replicator", "  user: replicator\n  sslMode: prefer"), "p.yaml")
+        .source().sslMode());
+    assertEquals("verify-ca", loader.parse(VALID.replace("  user: replicator",
+        "  user: replicator\n  sslMode: verify-ca\n  sslRootCert: /etc/etl/ca.crt"), "p.yaml").source().sslMode());
+    assertEquals("require", loader.parse(VALID.replace("type: memory",
+        "type: postgres\n  postgres: {host: dw, database: dw, user: u}"), "p.yaml").destination().postgres().sslMode());
   }
 
   @Test
@@ -77,7 +92,9 @@ class ConfigLoaderTest {
     PipelineConfig config = loader.parse(example, "pipeline.yaml");
     assertEquals("postgres", config.destination().type());
     assertEquals(new SecretRef("DESTINATION_PASSWORD", null), config.destination().postgres().password());
-    assertEquals("require", config.source().sslMode());
+    assertEquals("verify-full", config.source().sslMode());
+    assertEquals("/etc/etl/ca.crt", config.source().sslRootCert());
+    assertEquals("require", config.destination().postgres().sslMode());
     assertEquals(2.0, config.retry().multiplier());
     assertEquals("postgres", config.stateStore().type());
     assertEquals("text", config.log().format());
