@@ -7,8 +7,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.postgresql.PGProperty;
 import org.postgresql.jdbc.PgConnection;
+import org.postgresql.ssl.PGjdbcHostnameVerifier;
 
 /**
  * Opens connections to a PostgreSQL server (the source, or a PostgreSQL destination): normal ones for queries, COPY and the state
@@ -32,6 +35,16 @@ public final class PostgresConnector {
   public static final int QUERY_SOCKET_TIMEOUT_SECONDS = 600;
   /** pgjdbc's URL for "everything from the properties": no host, port, database or options in it. */
   private static final String URL = "jdbc:postgresql://";
+  /**
+   * pgjdbc's host name verifier logs a mismatch at SEVERE through java.util.logging, which prints to
+   * stderr beside the one line the failure is reported in (tls_host_mismatch, saying the same).
+   * JUL holds loggers weakly, hence the field.
+   */
+  private static final Logger HOSTNAME_VERIFIER_LOG = Logger.getLogger(PGjdbcHostnameVerifier.class.getName());
+
+  static {
+    HOSTNAME_VERIFIER_LOG.setLevel(Level.OFF);
+  }
 
   private final PostgresConnectionConfig config;
   private final String password;
