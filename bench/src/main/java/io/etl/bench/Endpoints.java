@@ -42,11 +42,20 @@ record Endpoints(int sourcePort, int destinationPort) {
   }
 
   Connection connectSource() throws SQLException {
-    return DriverManager.getConnection(source().jdbcUrl(), USER, PASSWORD);
+    return DriverManager.getConnection(sourceJdbcUrl(), USER, PASSWORD);
   }
 
   Connection connectDestination() throws SQLException {
-    return DriverManager.getConnection(destination().jdbcUrl(), USER, PASSWORD);
+    return DriverManager.getConnection(jdbcUrl(destinationPort), USER, PASSWORD);
+  }
+
+  String sourceJdbcUrl() {
+    return jdbcUrl(sourcePort);
+  }
+
+  // both servers are the benchmark's own on localhost: nothing from a config goes into this URL
+  private static String jdbcUrl(int port) {
+    return "jdbc:postgresql://localhost:" + port + "/" + DATABASE;
   }
 
   private static PostgresConnectionConfig config(int port) {

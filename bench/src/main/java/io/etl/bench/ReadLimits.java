@@ -53,7 +53,7 @@ final class ReadLimits {
     PGProperty.REPLICATION.set(props, "database");
     PGProperty.PREFER_QUERY_MODE.set(props, "simple");
     PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
-    try (Connection c = DriverManager.getConnection(endpoints.source().jdbcUrl(), props)) {
+    try (Connection c = DriverManager.getConnection(endpoints.sourceJdbcUrl(), props)) {
       PGReplicationStream stream = c.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
           .withSlotName(slot).withSlotOption("proto_version", "1").withSlotOption("publication_names", publication)
           .start();

@@ -1,8 +1,14 @@
 package io.etl.replicator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import io.etl.core.error.EtlException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class MainTest {
   static final String MEMORY_CONFIG =
@@ -116,6 +123,34 @@ class MainTest {
             "etl: ETL_SHUTDOWN_TIMEOUT_MS must be a positive whole number of milliseconds, got 'soon'."
                 + " Fix: set it to e.g. 30000, or unset it for the default of 30000.\n"),
         run(Map.of("ETL_SHUTDOWN_TIMEOUT_MS", "soon", "SOURCE_PASSWORD", "x"), file.toString()));
+  }
+
+  @Test
+  void passwordWrittenInlineIsInNeitherTheLineNorTheDebugLog() throws IOException {
+    String secret = "hunter2-Zx81";
+    Path file = write(MEMORY_CONFIG.replace("  password:\n    env: SOURCE_PASSWORD", "  password: " + secret));
+    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    Level level = root.getLevel();
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    root.addAppender(log);
+    root.setLevel(Level.DEBUG);
+    Outcome outcome;
+    try {
+      outcome = run(Map.of(), file.toString());
+    } finally {
+      root.setLevel(level);
+      root.detachAppender(log);
+    }
+    assertEquals(2, outcome.code());
+    assertTrue(outcome.err().startsWith("etl: wrong type for 'source.password' at line 8 in " + file), outcome.err());
+    assertFalse(outcome.err().contains(secret), outcome.err());
+    assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage().equals("details of the failure above")), "no debug log");
+    for (ILoggingEvent event : log.list) {
+      String logged = event.getFormattedMessage()
+          + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
+      assertFalse(logged.contains(secret), logged);
+    }
   }
 
   @Test

@@ -1,12 +1,17 @@
 package io.etl.api.v1alpha1;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +38,18 @@ class CrdDriftTest {
       assertEquals(file.getValue(), Files.readString(checkedIn, StandardCharsets.UTF_8),
           checkedIn + " differs from what the model in crds/ generates; run ./mvnw -pl crds test -Dcrds.update=true"
               + " and commit the result");
+    }
+  }
+
+  @Test
+  void sslModeHasNoSchemaDefaultAndSaysWhatUnsetMeans() throws IOException {
+    for (String crd : CrdGeneration.generate().values()) {
+      List<JsonNode> sslModes = new ObjectMapper(new YAMLFactory()).readTree(crd).findValues("sslMode");
+      assertEquals(1, sslModes.size(), crd);
+      JsonNode schema = sslModes.get(0);
+      assertEquals("libpq sslmode; when unset: verify-full when caSecretRef is set, require otherwise.",
+          schema.path("description").asText(), schema.toString());
+      assertFalse(schema.has("default"), schema.toString());
     }
   }
 

@@ -12,6 +12,11 @@ import java.util.regex.Pattern;
  */
 public record PipelineSettings(String id, String publication) {
   private static final Pattern ID = Pattern.compile("[a-z0-9_]{1,40}");
+  /**
+   * The CRD's rule for spec.publication. The name travels inside START_REPLICATION's options, where
+   * pgjdbc quotes it without escaping, so nothing but a plain name may get that far.
+   */
+  public static final Pattern PUBLICATION = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
 
   public void validate(List<String> problems) {
     if (id == null || !ID.matcher(id).matches()) {
@@ -20,6 +25,9 @@ public record PipelineSettings(String id, String publication) {
     }
     if (publication == null || publication.isBlank()) {
       problems.add("pipeline.publication is required");
+    } else if (!PUBLICATION.matcher(publication).matches()) {
+      problems.add("pipeline.publication must be a PostgreSQL name (a letter or _, then up to 62 letters, digits, _ or $),"
+          + " got '" + publication + "'");
     }
   }
 }

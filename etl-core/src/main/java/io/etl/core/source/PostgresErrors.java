@@ -10,8 +10,6 @@ import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import org.postgresql.core.QueryExecutor;
 import org.postgresql.jdbc.PgConnection;
 import org.postgresql.util.HostSpec;
@@ -36,22 +34,33 @@ public final class PostgresErrors {
   private final String database;
   private final String user;
   private final String secret;
+  private final String sslMode;
+  private final String sslRootCert;
 
   /**
    * @param side {@code "source"} or {@code "destination"}: which server the messages talk about
    * @param secret the password to keep out of messages; null when none
    */
   public PostgresErrors(String side, String host, int port, String database, String user, String secret) {
+    this(side, host, port, database, user, secret, null, null);
+  }
+
+  /** @param sslMode and {@code sslRootCert} as configured, for the messages about TLS; null when unknown */
+  public PostgresErrors(String side, String host, int port, String database, String user, String secret, String sslMode,
+      String sslRootCert) {
     this.side = Objects.requireNonNull(side, "side");
     this.host = host;
     this.port = port;
     this.database = database;
     this.user = user;
     this.secret = secret == null || secret.isEmpty() ? null : secret;
+    this.sslMode = sslMode;
+    this.sslRootCert = sslRootCert;
   }
 
   public static PostgresErrors of(String side, PostgresConnectionConfig config, String password) {
-    return new PostgresErrors(side, config.host(), config.port(), config.database(), config.user(), password);
+    return new PostgresErrors(side, config.host(), config.port(), config.database(), config.user(), password,
+        config.sslMode(), config.sslRootCert());
   }
 
   /**
@@ -92,12 +101,9 @@ public final class PostgresErrors {
   private EtlException classifySqlState(SQLException e, Throwable failure) {
     String state = e.getSQLState();
     String said = serverSaid(e);
-    if (hasTlsHandshakeFailure(failure) || ("08004".equals(state) && said.contains("SSL"))) {
-      return fatal("tls_failed",
-          server() + " could not establish TLS: " + said + ".",
-          "Check " + side + ".sslMode: require and verify-* need a server with TLS enabled, and verify-ca/verify-full"
-              + " need a server certificate signed by a CA the replicator trusts.",
-          failure);
+    TlsFailures.Kind tls = TlsFailures.kind(failure, state, said);
+    if (tls != null) {
+      return tlsFailure(tls, said, failure);
     }
     switch (state) {
       case "28P01":
@@ -176,11 +182,9 @@ public final class PostgresErrors {
   }
 
   private EtlException classifyTransport(Throwable failure) {
-    if (hasTlsHandshakeFailure(failure)) {
-      return fatal("tls_failed",
-          server() + " could not establish TLS: " + oneLine(failure.getMessage()) + ".",
-          "Check " + side + ".sslMode and the server's certificate.",
-          failure);
+    TlsFailures.Kind tls = TlsFailures.kind(failure, null, "");
+    if (tls != null) {
+      return tlsFailure(tls, oneLine(failure.getMessage()), failure);
     }
     if (find(failure, IOException.class) != null || failure instanceof SQLException) {
       return unreachable(transportDetail(failure, oneLine(failure.getMessage())), failure);
@@ -220,8 +224,49 @@ public final class PostgresErrors {
     return fallback;
   }
 
-  private static boolean hasTlsHandshakeFailure(Throwable failure) {
-    return find(failure, SSLHandshakeException.class) != null || find(failure, SSLPeerUnverifiedException.class) != null;
+  /**
+   * Every TLS failure is fatal: a certificate, a CA file or a host name does not mend by retrying.
+   * The fixes name the YAML key and, for the CA, the Kubernetes field (the operator words its
+   * conditions with these same messages).
+   */
+  private EtlException tlsFailure(TlsFailures.Kind kind, String said, Throwable failure) {
+    String field = side.equals("source") ? "source" : side + ".postgres";
+    String mode = "sslMode " + (sslMode == null ? "verify-full" : sslMode);
+    String caSources = field + ".sslRootCert in the pipeline YAML, "
+        + (side.equals("source") ? "spec.source.caSecretRef of a Pipeline" : "spec.postgres.caSecretRef of a Destination");
+    return switch (kind) {
+      case UNAVAILABLE -> fatal(kind.cause,
+          server() + " does not accept TLS connections, and sslMode " + (sslMode == null ? "require" : sslMode) + " needs them.",
+          "Turn TLS on at the server (ssl = on, with a certificate); only where plaintext is acceptable, set " + field
+              + ".sslMode to disable.",
+          failure);
+      case UNTRUSTED_CERTIFICATE -> fatal(kind.cause,
+          server() + " presented a TLS certificate that is not signed by the CA certificate given for it (" + mode + ").",
+          "Give the replicator the CA certificate (PEM) that signed the server's certificate: " + caSources + ".",
+          failure);
+      case CERTIFICATE_EXPIRED -> fatal(kind.cause,
+          server() + " presented a TLS certificate that has expired or is not valid yet (" + mode + ").",
+          "Renew the server's certificate, and check the clocks of the server and the replicator.",
+          failure);
+      case HOST_MISMATCH -> fatal(kind.cause,
+          server() + " presented a TLS certificate that is not issued for host name '" + host + "' (" + mode
+              + " checks the name).",
+          "Set " + field + ".host to a name the server's certificate holds (a subject alternative name), or have the"
+              + " certificate reissued to include '" + host + "'.",
+          failure);
+      case CA_UNREADABLE -> fatal(kind.cause,
+          "The CA certificate for the " + side + " PostgreSQL server at " + hostPort() + " cannot be read from "
+              + (sslRootCert == null ? "pgjdbc's default ~/.postgresql/root.crt (no " + field + ".sslRootCert is set)" : sslRootCert)
+              + ".",
+          "Give the replicator the CA certificate (PEM) that signed the server's certificate: " + caSources + "; or, to"
+              + " encrypt without checking the certificate, set " + field + ".sslMode to require.",
+          failure);
+      case OTHER -> fatal(kind.cause,
+          server() + " could not establish TLS: " + said + ".",
+          "Check " + field + ".sslMode and the server's certificate: require and verify-* need a server with TLS on,"
+              + " verify-ca and verify-full a certificate signed by the CA given in " + caSources + ".",
+          failure);
+    };
   }
 
   /** The server's own message when there is one, else the driver's first line. */

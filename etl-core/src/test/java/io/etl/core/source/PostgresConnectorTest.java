@@ -16,9 +16,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.postgresql.jdbc.PgConnection;
 
 class PostgresConnectorTest {
@@ -147,6 +149,44 @@ class PostgresConnectorTest {
         ResultSet rs = s.executeQuery("SELECT current_database()")) {
       rs.next();
       assertEquals("Shop's Data", rs.getString(1));
+    }
+  }
+
+  @Test
+  void hostCannotSmuggleDriverParametersIntoTheConnection() {
+    // Concatenated into a URL this was jdbc:postgresql://localhost/postgres?ApplicationName=smuggled&PGPORT=<port>&x=:<port>/postgres,
+    // a working connection with settings nobody configured (sslmode=disable or socketFactory get in the same way).
+    String host = "localhost/postgres?ApplicationName=smuggled&PGPORT=" + server.port() + "&x=";
+    PostgresConnector connector = new PostgresConnector(
+        new PostgresConnectionConfig(host, server.port(), "postgres", "postgres", null, "disable"), PostgresServer.PASSWORD,
+        "etl-test");
+    for (Executable open : List.<Executable>of(connector::open, connector::openReplication)) {
+      EtlException e = assertThrows(EtlException.class, open);
+      assertFalse(e.isRetryable(), e.getMessage());
+      assertEquals("source_host_invalid", e.category());
+      assertEquals("source.host must be a DNS name or an IP address (the port goes in source.port; no path or options),"
+          + " got '" + host + "'.", e.reason());
+    }
+    assertEquals("0", server.queryOne("postgres", "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'smuggled'"));
+  }
+
+  @Test
+  void databaseNameTravelsLiterallyNotAsUrlParameters() {
+    EtlException e = assertThrows(EtlException.class,
+        () -> connector("postgres?ApplicationName=smuggled", PostgresServer.PASSWORD).open());
+    assertEquals("source_database_missing", e.category());
+    assertTrue(e.reason().contains("'postgres?ApplicationName=smuggled'"), e.reason());
+  }
+
+  @Test
+  void ipAddressConnects() throws SQLException {
+    PostgresConnector connector = new PostgresConnector(
+        new PostgresConnectionConfig("127.0.0.1", server.port(), "postgres", "postgres", null, "disable"),
+        PostgresServer.PASSWORD, "etl-test");
+    try (Connection c = connector.open(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT inet_server_addr()::text")) {
+      rs.next();
+      assertEquals("127.0.0.1/32", rs.getString(1));
     }
   }
 

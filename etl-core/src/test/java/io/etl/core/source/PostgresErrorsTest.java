@@ -82,7 +82,7 @@ class PostgresErrorsTest {
   void driverRejectionsAreFatalWhenTheyAreAboutSslOrPasswords() {
     EtlException ssl = classify("08004", "The server does not support SSL.");
     assertFalse(ssl.isRetryable());
-    assertEquals("source_tls_failed", ssl.category());
+    assertEquals("source_tls_unavailable", ssl.category());
     EtlException noPassword =
         classify("08004", "The server requested password-based authentication, but no password was provided.");
     assertEquals("source_auth_failed", noPassword.category());

@@ -31,9 +31,29 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   public static PostgresServer start(String walLevel) {
+    return start(walLevel, null);
+  }
+
+  /**
+   * A server with TLS on, presenting {@code tls}'s certificate, that refuses every TCP connection
+   * without TLS (pg_hba.conf has {@code hostssl} lines only), so a test that connects knows it
+   * used TLS.
+   */
+  public static PostgresServer startWithTls(TestCertificates.ServerFiles tls) {
+    return start("logical", tls);
+  }
+
+  private static PostgresServer start(String walLevel, TestCertificates.ServerFiles tls) {
     try {
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+      if (tls != null) {
+        // the key file is ours, mode 0600; the server runs as this process's user, so it may read it
+        builder.setServerConfig("ssl", "on")
+            .setServerConfig("ssl_cert_file", tls.certificate().toAbsolutePath().toString())
+            .setServerConfig("ssl_key_file", tls.privateKey().toAbsolutePath().toString());
+      }
       EmbeddedPostgres pg =
-          EmbeddedPostgres.builder()
+          builder
               .setServerConfig("wal_level", walLevel)
               .setServerConfig("max_replication_slots", "40")
               .setServerConfig("max_wal_senders", "40")
@@ -46,7 +66,7 @@ public final class PostgresServer implements AutoCloseable {
               .start();
       PostgresServer server = new PostgresServer(pg);
       server.execute("ALTER USER postgres PASSWORD '" + PASSWORD + "'");
-      server.requirePasswordsOverTcp();
+      server.requirePasswordsOverTcp(tls == null ? "host" : "hostssl");
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -57,15 +77,15 @@ public final class PostgresServer implements AutoCloseable {
    * The embedded server trusts every connection; make TCP log-ins check passwords the way a
    * production pg_hba.conf does, so wrong-password paths are real.
    */
-  private void requirePasswordsOverTcp() {
+  private void requirePasswordsOverTcp(String hostType) {
     try {
       java.nio.file.Path hba = java.nio.file.Path.of(queryOne("postgres", "SHOW hba_file"));
       java.nio.file.Files.writeString(hba, String.join("\n",
           "local all all trust",
-          "host all all 127.0.0.1/32 scram-sha-256",
-          "host all all ::1/128 scram-sha-256",
-          "host replication all 127.0.0.1/32 scram-sha-256",
-          "host replication all ::1/128 scram-sha-256",
+          hostType + " all all 127.0.0.1/32 scram-sha-256",
+          hostType + " all all ::1/128 scram-sha-256",
+          hostType + " replication all 127.0.0.1/32 scram-sha-256",
+          hostType + " replication all ::1/128 scram-sha-256",
           ""));
       execute("SELECT pg_reload_conf()");
       // the postmaster reloads asynchronously: wait until a wrong password is refused

@@ -85,6 +85,19 @@ public record PipelineInputs(
     return new PipelineInputs(destination, wiring, null, null, password, ca, null);
   }
 
+  /** The Destination by name and the source credentials only as present or not: a log line may print this. */
+  @Override
+  public String toString() {
+    return "PipelineInputs[destination=" + (destination == null ? "none" : destination.getMetadata().getName())
+        + ", problem=" + problem + ", problemReason=" + problemReason + ", sourcePassword=" + redacted(sourcePassword)
+        + ", sourceCa=" + redacted(sourceCa) + ", sourceCredentialsProblem="
+        + (sourceCredentialsProblem == null ? "none" : sourceCredentialsProblem.getMessage()) + "]";
+  }
+
+  static String redacted(String secret) {
+    return secret == null ? "none" : "[redacted]";
+  }
+
   private static SecretReader.SecretProblem firstSecretProblem(SecretReader reader, String namespace, SecretWiring wiring) {
     try {
       for (SecretWiring.EnvSecret secret : wiring.env()) {

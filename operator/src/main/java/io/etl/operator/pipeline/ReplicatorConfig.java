@@ -10,6 +10,9 @@ import io.etl.api.v1alpha1.DestinationType;
 import io.etl.api.v1alpha1.Pipeline;
 import io.etl.api.v1alpha1.PipelineSpec;
 import io.etl.api.v1alpha1.PostgresEndpoint;
+import io.etl.core.config.PostgresConnectionConfig;
+import io.etl.core.config.SecretRef;
+import io.etl.operator.support.EndpointConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -89,14 +92,16 @@ public final class ReplicatorConfig {
   }
 
   private static Map<String, Object> endpoint(PostgresEndpoint endpoint, String passwordEnv, String caFile) {
-    Map<String, Object> block = ordered("host", endpoint.host, "port", endpoint.portOrDefault(), "database",
-        endpoint.database, "user", endpoint.user);
-    if (endpoint.passwordSecretRef != null) {
-      block.put("password", ordered("env", passwordEnv));
+    // through the config record, so an unset sslMode gets the model's default, written out
+    PostgresConnectionConfig c = EndpointConfig.of(endpoint,
+        endpoint.passwordSecretRef == null ? null : new SecretRef(passwordEnv, null), caFile);
+    Map<String, Object> block = ordered("host", c.host(), "port", c.port(), "database", c.database(), "user", c.user());
+    if (c.password() != null) {
+      block.put("password", ordered("env", c.password().env()));
     }
-    block.put("sslMode", endpoint.sslModeOrDefault().value());
-    if (caFile != null) {
-      block.put("sslRootCert", caFile);
+    block.put("sslMode", c.sslMode());
+    if (c.sslRootCert() != null) {
+      block.put("sslRootCert", c.sslRootCert());
     }
     return block;
   }

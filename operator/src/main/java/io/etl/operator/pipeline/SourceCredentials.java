@@ -15,4 +15,10 @@ record SourceCredentials(String password, String caPem) {
             : secrets.read(namespace, source.passwordSecretRef, "spec.source.passwordSecretRef"),
         source.caSecretRef == null ? null : secrets.read(namespace, source.caSecretRef, "spec.source.caSecretRef"));
   }
+
+  /** Says which values are present, never what they are: a log line or an assertion message may print this. */
+  @Override
+  public String toString() {
+    return "SourceCredentials[password=" + PipelineInputs.redacted(password) + ", caPem=" + PipelineInputs.redacted(caPem) + "]";
+  }
 }

@@ -31,8 +31,7 @@ public final class PostgresAccess implements AutoCloseable {
    */
   public static PostgresAccess open(String side, PostgresEndpoint endpoint, String password, String caPem) {
     Path ca = caPem == null ? null : writeCa(caPem);
-    PostgresConnectionConfig config = new PostgresConnectionConfig(endpoint.host, endpoint.portOrDefault(),
-        endpoint.database, endpoint.user, null, endpoint.sslModeOrDefault().value(), ca == null ? null : ca.toString());
+    PostgresConnectionConfig config = EndpointConfig.of(endpoint, null, ca == null ? null : ca.toString());
     try {
       return new PostgresAccess(new PostgresConnector(side, config, password, "etl-operator").open(), ca);
     } catch (RuntimeException e) {

@@ -19,6 +19,7 @@ import io.etl.api.v1alpha1.Pipeline;
 import io.etl.api.v1alpha1.PipelineSpec;
 import io.etl.api.v1alpha1.PostgresEndpoint;
 import io.etl.api.v1alpha1.SecretKeyRef;
+import io.etl.api.v1alpha1.SslMode;
 import io.etl.core.config.PipelineConfig;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -74,6 +75,26 @@ class ReplicatorRenderingTest {
     assertEquals("ETL_DESTINATION_PASSWORD", config.destination().postgres().password().env());
     assertEquals("0.0.0.0", config.http().bindAddress());
     assertFalse(yaml.contains("src-secret") || yaml.contains("dst-secret"), yaml);
+  }
+
+  @Test
+  void sslModeLeftOutIsVerifyFullWithACaSecretAndRequireWithout() throws Exception {
+    Pipeline p = pipeline();
+    Destination d = destination();
+    d.getSpec().postgres.caSecretRef = new SecretKeyRef("dw-ca", "ca.crt");
+    String yaml = ReplicatorConfig.render(p, d, SecretWiring.of(p, d));
+    PipelineConfig config = STRICT_YAML.readValue(yaml, PipelineConfig.class);
+    assertEquals("require", config.source().sslMode(), yaml);
+    assertEquals("verify-full", config.destination().postgres().sslMode(), yaml);
+    assertEquals("/etc/etl/secrets/destination-ca/ca.crt", config.destination().postgres().sslRootCert(), yaml);
+    // written out, so the ConfigMap shows the mode in force rather than leaving it to a default
+    assertTrue(yaml.contains("sslMode: \"require\"") && yaml.contains("sslMode: \"verify-full\""), yaml);
+
+    p.getSpec().source.sslMode = SslMode.VERIFY_CA;
+    d.getSpec().postgres.sslMode = SslMode.DISABLE;
+    config = STRICT_YAML.readValue(ReplicatorConfig.render(p, d, SecretWiring.of(p, d)), PipelineConfig.class);
+    assertEquals("verify-ca", config.source().sslMode());
+    assertEquals("disable", config.destination().postgres().sslMode());
   }
 
   @Test

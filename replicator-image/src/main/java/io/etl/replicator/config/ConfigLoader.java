@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.etl.core.config.PipelineConfig;
+import io.etl.core.config.SecretRef;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +34,12 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * Reads the pipeline YAML strictly (unknown keys, duplicate keys, wrong types and invalid values
  * are errors) and turns every failure into one {@link InvalidConfigException} whose line names
  * the file, the key and the line. Secrets are not read here: the YAML only names where they live.
+ *
+ * <p>Nothing a user wrote under a secret key ({@link SecretKeys}) is repeated: a password written
+ * inline is reported by its kind ("got a text value"), never its text. And no failure here carries
+ * the parser's exception as its cause: Jackson's and SnakeYAML's messages quote the input (the
+ * value, or the whole line with a caret), and the cause goes to the debug log; the one line
+ * already says where the problem is.
  */
 public final class ConfigLoader {
   private static final String EXAMPLE = "the example in replicator-image/src/main/resources/examples/pipeline.yaml";
@@ -95,38 +102,56 @@ public final class ConfigLoader {
     int line = lineOf(e);
     if (e instanceof UnrecognizedPropertyException unknown) {
       List<String> path = keyNames(unknown.getPath());
+      int at = located(text, path).map(YamlKeyLocator.Located::line).orElse(line);
+      List<String> parent = path.subList(0, Math.max(0, path.size() - 1));
+      // under a secret key even a key name may be the secret, written where it does not belong
+      String key = SecretKeys.within(parent)
+          ? "under '" + String.join(".", parent) + "'"
+          : "'" + String.join(".", path) + "'";
       return new InvalidConfigException(
-          "unknown key '" + String.join(".", path) + "' at line " + located(text, path).map(YamlKeyLocator.Located::line).orElse(line)
-              + " in " + name + " (known keys: " + knownKeys(unknown) + ")",
-          "remove or correct it",
-          e);
+          "unknown key " + key + " at line " + at + " in " + name + " (known keys: " + knownKeys(unknown) + ")",
+          "remove or correct it");
     }
     if (e instanceof MismatchedInputException mismatch) {
       if (mismatch.getOriginalMessage().startsWith("No content to map")) {
-        return new InvalidConfigException("config file " + name + " is empty", "write the pipeline configuration into it, starting from " + EXAMPLE, e);
+        return new InvalidConfigException("config file " + name + " is empty", "write the pipeline configuration into it, starting from " + EXAMPLE);
       }
       if (mismatch.getOriginalMessage().startsWith("Trailing token")) {
         return new InvalidConfigException(
             "config file " + name + " holds a second YAML document at line " + line,
-            "keep one document: remove the '---' separator and what follows",
-            e);
+            "keep one document: remove the '---' separator and what follows");
       }
-      List<String> path = keyNames(mismatch.getPath());
-      String field = path.isEmpty() ? "the top level" : "'" + String.join(".", path) + "'";
-      String expected = expectedType(mismatch.getTargetType());
-      Optional<YamlKeyLocator.Located> at = located(text, path);
-      return new InvalidConfigException(
-          "wrong type for " + field + " at line " + at.map(YamlKeyLocator.Located::line).orElse(line) + " in " + name
-              + ": expected " + expected + ", got " + at.map(YamlKeyLocator.Located::value).orElse("something else"),
-          "change " + field + " to " + expected,
-          e);
+      return wrongType(mismatch, text, name, line);
     }
     // a record constructor that throws, or anything else databind reports
-    String detail = e instanceof JsonMappingException mapping ? String.join(".", keyNames(mapping.getPath())) : "";
+    List<String> path = e instanceof JsonMappingException mapping ? keyNames(mapping.getPath()) : List.of();
+    String detail = String.join(".", path);
+    // databind's message may quote the value
+    String said = SecretKeys.within(path) ? "the value is not valid there (not shown: it is a secret)" : firstLine(e.getOriginalMessage());
     return new InvalidConfigException(
-        "config file " + name + " cannot be read at line " + line + (detail.isEmpty() ? "" : " ('" + detail + "')") + ": " + firstLine(e.getOriginalMessage()),
-        "correct the value there, starting from " + EXAMPLE,
-        e);
+        "config file " + name + " cannot be read at line " + line + (detail.isEmpty() ? "" : " ('" + detail + "')") + ": " + said,
+        "correct the value there, starting from " + EXAMPLE);
+  }
+
+  private static InvalidConfigException wrongType(MismatchedInputException mismatch, String text, String name, int line) {
+    List<String> path = keyNames(mismatch.getPath());
+    String field = path.isEmpty() ? "the top level" : "'" + String.join(".", path) + "'";
+    String expected = expectedType(mismatch.getTargetType());
+    Optional<YamlKeyLocator.Located> at = located(text, path);
+    String where = "wrong type for " + field + " at line " + at.map(YamlKeyLocator.Located::line).orElse(line) + " in " + name
+        + ": expected " + expected + ", got ";
+    if (!SecretKeys.within(path)) {
+      return new InvalidConfigException(where + at.map(YamlKeyLocator.Located::value).orElse("something else"),
+          "change " + field + " to " + expected);
+    }
+    String kind = at.map(YamlKeyLocator.Located::kind).orElse("something else");
+    boolean writtenInline = mismatch.getTargetType() == SecretRef.class && !kind.equals("a mapping") && !kind.equals("a list");
+    String key = String.join(".", path);
+    return new InvalidConfigException(where + kind + " (not shown: it is a secret)",
+        writtenInline
+            ? "put the secret into an environment variable or a file and name that here, e.g. '" + key + ": {env: NAME}' or '"
+                + key + ": {file: /path}'"
+            : "change " + field + " to " + expected);
   }
 
   /** The YAML syntax error behind {@code e}, also when databind wrapped it while reading a value. */
@@ -143,8 +168,7 @@ public final class ConfigLoader {
     if (e.getOriginalMessage().startsWith("Duplicate field")) {
       return new InvalidConfigException(
           "duplicate key '" + keyPath(e.getProcessor()) + "' at line " + lineOf(e) + " in " + name,
-          "keep only one of them",
-          e);
+          "keep only one of them");
     }
     int line = lineOf(e);
     int column = e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
@@ -157,8 +181,7 @@ public final class ConfigLoader {
     }
     return new InvalidConfigException(
         "config file " + name + " is not valid YAML at line " + line + ", column " + column + ": " + problem,
-        "correct the YAML syntax there (indent with spaces, not tabs; put a space after each ':'; quote values that contain ': ' or ' #')",
-        e);
+        "correct the YAML syntax there (indent with spaces, not tabs; put a space after each ':'; quote values that contain ': ' or ' #')");
   }
 
   private static int lineOf(JsonProcessingException e) {

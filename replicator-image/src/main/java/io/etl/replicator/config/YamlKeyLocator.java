@@ -16,8 +16,11 @@ import java.util.Optional;
 final class YamlKeyLocator {
   private static final YAMLFactory YAML = new YAMLFactory();
 
-  /** Where a key stands and what its value looks like to a user ("a mapping", "'abc'", …). */
-  record Located(int line, String value) {}
+  /**
+   * Where a key stands, what its value looks like to a user ("a mapping", "'abc'", …) and its kind
+   * alone ("a text value", "a number", …), which is what messages about a secret key may show.
+   */
+  record Located(int line, String value, String kind) {}
 
   private YamlKeyLocator() {}
 
@@ -26,12 +29,12 @@ final class YamlKeyLocator {
     try (JsonParser parser = YAML.createParser(text)) {
       JsonToken token = parser.nextToken();
       if (path.isEmpty()) {
-        return token == null ? Optional.empty() : Optional.of(new Located(line(parser), describe(parser, token)));
+        return token == null ? Optional.empty() : Optional.of(located(parser, line(parser), token));
       }
       for (; token != null; token = parser.nextToken()) {
         if (token == JsonToken.FIELD_NAME && path.equals(pathOf(parser.getParsingContext()))) {
           int line = line(parser);
-          return Optional.of(new Located(line, describe(parser, parser.nextToken())));
+          return Optional.of(located(parser, line, parser.nextToken()));
         }
       }
       return Optional.empty();
@@ -55,14 +58,22 @@ final class YamlKeyLocator {
     return names;
   }
 
-  private static String describe(JsonParser parser, JsonToken token) throws IOException {
+  private static Located located(JsonParser parser, int line, JsonToken token) throws IOException {
+    String kind = kind(token);
+    boolean scalar = token != null && token.isScalarValue() && token != JsonToken.VALUE_NULL;
+    return new Located(line, scalar ? "'" + parser.getText() + "'" : kind, kind);
+  }
+
+  private static String kind(JsonToken token) {
     if (token == null || token == JsonToken.VALUE_NULL) {
       return "nothing";
     }
     return switch (token) {
       case START_OBJECT -> "a mapping";
       case START_ARRAY -> "a list";
-      default -> "'" + parser.getText() + "'";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "true or false";
+      default -> "a text value";
     };
   }
 }

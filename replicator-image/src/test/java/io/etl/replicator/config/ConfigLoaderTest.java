@@ -10,9 +10,12 @@ import io.etl.core.config.PipelineConfig;
 import io.etl.core.config.SecretRef;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +47,7 @@ class ConfigLoaderTest {
     PipelineConfig config = loader.parse(VALID, "p.yaml");
     assertEquals("orders", config.pipeline().id());
     assertEquals(new SecretRef("SOURCE_PASSWORD", null), config.source().password());
-    assertEquals("prefer", config.source().sslMode());
+    assertEquals("require", config.source().sslMode());
     assertEquals(9187, config.http().port());
     assertEquals(10_000, config.batch().maxEvents());
     assertEquals(32L * 1024 * 1024, config.batch().queueMaxBytes());
@@ -53,6 +56,21 @@ class ConfigLoaderTest {
     assertEquals("info", config.log().level());
     assertEquals(10_000L, config.heartbeat().intervalMs());
     assertTrue(config.heartbeat().enabled());
+  }
+
+  @Test
+  void sslModeDefaultsToVerifyFullWithACaAndToRequireWithout() {
+    assertEquals("require", loader.parse(VALID, "p.yaml").source().sslMode());
+    assertEquals("verify-full",
+        loader.parse(VALID.replace("  user: replicator", "  user: replicator\n  sslRootCert: /etc/etl/ca.crt"), "p.yaml")
+            .source().sslMode());
+    // a mode written down is kept, the weak ones too
+    assertEquals("prefer", loader.parse(VALID.replace("  user: replicator", "  user: replicator\n  sslMode: prefer"), "p.yaml")
+        .source().sslMode());
+    assertEquals("verify-ca", loader.parse(VALID.replace("  user: replicator",
+        "  user: replicator\n  sslMode: verify-ca\n  sslRootCert: /etc/etl/ca.crt"), "p.yaml").source().sslMode());
+    assertEquals("require", loader.parse(VALID.replace("type: memory",
+        "type: postgres\n  postgres: {host: dw, database: dw, user: u}"), "p.yaml").destination().postgres().sslMode());
   }
 
   @Test
@@ -74,7 +92,9 @@ class ConfigLoaderTest {
     PipelineConfig config = loader.parse(example, "pipeline.yaml");
     assertEquals("postgres", config.destination().type());
     assertEquals(new SecretRef("DESTINATION_PASSWORD", null), config.destination().postgres().password());
-    assertEquals("require", config.source().sslMode());
+    assertEquals("verify-full", config.source().sslMode());
+    assertEquals("/etc/etl/ca.crt", config.source().sslRootCert());
+    assertEquals("require", config.destination().postgres().sslMode());
     assertEquals(2.0, config.retry().multiplier());
     assertEquals("postgres", config.stateStore().type());
     assertEquals("text", config.log().format());
@@ -239,6 +259,98 @@ class ConfigLoaderTest {
         "etl: config file p.yaml is invalid: source.password must name exactly one of 'env' (an environment variable)"
             + " or 'file' (a path). Fix: correct that field in p.yaml.",
         failure(VALID.replace("    env: SOURCE_PASSWORD", "    env: SOURCE_PASSWORD\n    file: /run/pw")));
+  }
+
+  @Test
+  void hostThatIsNotANameOrAnAddressIsRefusedNamingTheField() {
+    // each of these would have become part of the JDBC URL: a path, options, a second host, a port
+    for (String host : List.of("db/x?sslmode=disable&", "db?sslmode=disable", "db:5432", "db,evil", "db x", "-db",
+        "db..example", "[::1]", "db#frag", "::1%eth0")) {
+      assertEquals(
+          "etl: config file p.yaml is invalid: source.host must be a DNS name or an IP address (the port goes in"
+              + " source.port; no path or options), got '" + host + "'. Fix: correct that field in p.yaml.",
+          failure(VALID.replace("host: localhost", "host: \"" + host + "\"")), host);
+    }
+    assertEquals(
+        "etl: config file p.yaml is invalid: destination.postgres.host must be a DNS name or an IP address (the port"
+            + " goes in destination.postgres.port; no path or options), got 'dw/x?ssl=false'."
+            + " Fix: correct that field in p.yaml.",
+        failure(VALID.replace("type: memory", "type: postgres\n  postgres: {host: \"dw/x?ssl=false\", database: dw,"
+            + " user: u}")));
+  }
+
+  @Test
+  void hostNamesAndAddressesAreAccepted() {
+    for (String host : List.of("localhost", "db.example.internal", "shop-postgres.etl-demo.svc.cluster.local.",
+        "compose_db", "10.0.0.5", "::1", "2001:db8::8a2e:370:7334", "::ffff:192.0.2.1")) {
+      assertEquals(host, loader.parse(VALID.replace("host: localhost", "host: \"" + host + "\""), "p.yaml").source().host());
+    }
+  }
+
+  @Test
+  void publicationThatIsNotAPlainNameIsRefused() {
+    // the publication travels inside START_REPLICATION's options, where pgjdbc does not escape quotes
+    for (String publication : List.of("p', \"streaming\" 'on", "orders-pub", "1pub", "pub name", "a".repeat(64))) {
+      assertEquals(
+          "etl: config file p.yaml is invalid: pipeline.publication must be a PostgreSQL name (a letter or _, then up to"
+              + " 62 letters, digits, _ or $), got '" + publication + "'. Fix: correct that field in p.yaml.",
+          failure(VALID.replace("publication: orders_pub", "publication: \"" + publication.replace("\"", "\\\"") + "\"")),
+          publication);
+    }
+    assertEquals("Orders_Pub$2", loader.parse(VALID.replace("orders_pub", "Orders_Pub$2"), "p.yaml").pipeline().publication());
+  }
+
+  // distinctive, so finding it anywhere can only mean it was echoed
+  private static final String SECRET = "hunter2-Zx81";
+  private static final String INLINE_PASSWORD = VALID.replace("  password:\n    env: SOURCE_PASSWORD", "  password: " + SECRET);
+
+  @Test
+  void passwordWrittenInlineIsRefusedWithoutEchoingIt() {
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> loader.parse(INLINE_PASSWORD, "p.yaml"));
+    assertEquals(
+        "etl: wrong type for 'source.password' at line 9 in p.yaml: expected a mapping with the keys env, file, got a"
+            + " text value (not shown: it is a secret). Fix: put the secret into an environment variable or a file and"
+            + " name that here, e.g. 'source.password: {env: NAME}' or 'source.password: {file: /path}'.",
+        e.line());
+    assertSecretNowhereIn(e);
+  }
+
+  @Test
+  void noShapeOfAValueGivenForASecretKeyIsEchoed() {
+    String bigquery = "type: bigquery\n  bigquery:\n    projectId: my-project\n    datasetId: d\n    credentials: ";
+    for (String yaml : List.of(
+        VALID.replace("  password:\n    env: SOURCE_PASSWORD", "  password: \"" + SECRET + "\""),
+        VALID.replace("  password:\n    env: SOURCE_PASSWORD", "  password: [" + SECRET + "]"),
+        VALID.replace("  password:\n    env: SOURCE_PASSWORD", "  password: 918273645"),
+        VALID.replace("    env: SOURCE_PASSWORD", "    env: [" + SECRET + "]"),
+        VALID.replace("    env: SOURCE_PASSWORD", "    env: {" + SECRET + ": x}"),
+        VALID.replace("    env: SOURCE_PASSWORD", "    " + SECRET + ": x"),
+        VALID.replace("    env: SOURCE_PASSWORD", "    env: " + SECRET + ": x"),
+        VALID.replace("type: memory", "type: postgres\n  postgres: {host: dw, database: dw, user: u, password: " + SECRET + "}"),
+        VALID.replace("type: memory", bigquery + "'{\"type\": \"service_account\", \"private_key\": \"" + SECRET + "\"}'"))) {
+      String input = yaml;
+      InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> loader.parse(input, "p.yaml"), input);
+      assertSecretNowhereIn(e);
+    }
+  }
+
+  @Test
+  void secretKeysAreFoundFromTheConfigRecords() {
+    for (String key : List.of("source.password", "destination.postgres.password", "destination.bigquery.credentials",
+        "source.password.env")) {
+      assertTrue(SecretKeys.within(List.of(key.split("\\."))), key);
+    }
+    for (String key : List.of("source", "source.user", "source.sslRootCert", "destination.bigquery.projectId", "nope.x")) {
+      assertFalse(SecretKeys.within(List.of(key.split("\\."))), key);
+    }
+  }
+
+  /** Neither the line nor anything a debug log of the failure would print (messages of the whole cause chain). */
+  private static void assertSecretNowhereIn(InvalidConfigException e) {
+    StringWriter trace = new StringWriter();
+    e.printStackTrace(new PrintWriter(trace));
+    assertFalse(trace.toString().contains(SECRET), trace.toString());
+    assertFalse(trace.toString().contains("918273645"), trace.toString());
   }
 
   @Test
