@@ -3,6 +3,7 @@ package io.etl.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.etl.core.testing.NestedMaven;
 import io.etl.core.testing.ShellCommand;
@@ -19,6 +20,26 @@ import org.junit.jupiter.api.Test;
  */
 class BenchRunIT {
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+
+  @Test
+  void soakShKillsAndRestartsTheReplicatorAndComparesEveryTable() throws Exception {
+    assertTrue(Files.readString(ROOT.resolve("bench/README.md")).contains("`bench/soak.sh [kills] [pgbench scale] [seed]`"),
+        "bench/README.md documents the command this runs");
+    assumeTrue(onPath("pgbench"), "skipped: bench/soak.sh needs pgbench on the PATH (Debian: apt-get install postgresql-client)");
+    try (ShellCommand soak = ShellCommand.start("bench/soak.sh 3 1 42", ROOT, NestedMaven.environment(),
+        Path.of("target", "soak-run.log").toAbsolutePath())) {
+      int code = soak.waitFor(Duration.ofMinutes(10));
+      String output = soak.output();
+      assertEquals(0, code, output);
+      assertTrue(output.contains("soak: every table equal after 3 SIGKILLs"), output);
+      assertEquals(5, output.lines().filter(l -> l.endsWith(" EQUAL")).count(), output);
+    }
+  }
+
+  private static boolean onPath(String command) {
+    return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+        .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
+  }
 
   @Test
   void runShMeasuresEveryCaseAndPassesItsChecks() throws Exception {
