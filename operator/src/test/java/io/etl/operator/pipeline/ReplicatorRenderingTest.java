@@ -143,6 +143,9 @@ class ReplicatorRenderingTest {
     assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop());
     assertEquals("/healthz", c.getLivenessProbe().getHttpGet().getPath());
     assertEquals("/readyz", c.getReadinessProbe().getHttpGet().getPath());
+    // the replicator's StatusServerTest probes with this timeout while 100 clients stall on the port
+    assertEquals(5, c.getLivenessProbe().getTimeoutSeconds());
+    assertEquals(5, c.getReadinessProbe().getTimeoutSeconds());
     var password = c.getEnv().stream().filter(e -> e.getName().equals("ETL_SOURCE_PASSWORD")).findFirst().orElseThrow();
     assertNull(password.getValue());
     assertEquals("src-secret", password.getValueFrom().getSecretKeyRef().getName());

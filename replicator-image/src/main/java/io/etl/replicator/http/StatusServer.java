@@ -1,11 +1,10 @@
 package io.etl.replicator.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.etl.core.config.HttpConfig;
 import io.etl.core.pipeline.Pipeline;
 import io.etl.core.pipeline.PipelinePhase;
@@ -13,14 +12,9 @@ import io.etl.core.pipeline.PipelineStatus;
 import io.etl.replicator.ExitCode;
 import io.etl.replicator.StartupFailure;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -30,42 +24,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves {@code /metrics} (Prometheus text), {@code /healthz} (the process and its pipeline
  * thread are alive), {@code /readyz} (the pipeline streams) and {@code /status} (the {@link
- * PipelineStatus} as JSON) on the JDK's HTTP server.
+ * PipelineStatus} as JSON).
  */
 public final class StatusServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
-  private static final String TEXT = "text/plain; charset=utf-8";
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-  private final HttpServer server;
-  private final ExecutorService executor;
-  private final PrometheusMeterRegistry registry;
-  private final Supplier<PipelineStatus> status;
-  private final BooleanSupplier pipelineAlive;
-  private final Function<String, Pipeline.RetryOutcome> retryTable;
-  private final ObjectMapper json =
-      JsonMapper.builder().addModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+  private final HttpListener listener;
 
-  private StatusServer(
-      HttpServer server, PrometheusMeterRegistry registry, Supplier<PipelineStatus> status, BooleanSupplier pipelineAlive,
-      Function<String, Pipeline.RetryOutcome> retryTable) {
-    this.server = server;
-    this.retryTable = retryTable;
-    this.registry = registry;
-    this.status = status;
-    this.pipelineAlive = pipelineAlive;
-    AtomicInteger threads = new AtomicInteger();
-    // daemon threads: serving probes must never keep a stopping replicator alive
-    this.executor =
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "http-status-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
+  private StatusServer(HttpListener listener) {
+    this.listener = listener;
   }
 
   /**
@@ -83,10 +51,11 @@ public final class StatusServer implements AutoCloseable {
   public static StatusServer start(
       HttpConfig config, PrometheusMeterRegistry registry, Supplier<PipelineStatus> status, BooleanSupplier pipelineAlive,
       Function<String, Pipeline.RetryOutcome> retryTable) {
-    HttpServer server;
+    Endpoints endpoints = new Endpoints(registry, status, pipelineAlive, retryTable);
+    HttpListener listener;
     try {
-      server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 0);
-    } catch (IOException e) {
+      listener = HttpListener.start("http-status", config.bindAddress(), config.port(), endpoints::answer);
+    } catch (Exception e) {
       throw new StartupFailure(
           ExitCode.INVALID_CONFIG,
           "cannot listen on " + config.bindAddress() + ":" + config.port() + " for /metrics, /healthz, /readyz and /status ("
@@ -94,78 +63,76 @@ public final class StatusServer implements AutoCloseable {
           "free that port or choose another with http.port (0 picks a free one) and http.bindAddress",
           e);
     }
-    StatusServer statusServer = new StatusServer(server, registry, status, pipelineAlive, retryTable);
-    server.start();
-    log.info("serving /metrics /healthz /readyz /status on {}:{}", config.bindAddress(), statusServer.port());
-    return statusServer;
-  }
-
-  private void retry(HttpExchange exchange, String method, String table) throws IOException {
-    if (!method.equals("POST")) {
-      exchange.getResponseHeaders().set("Allow", "POST");
-      respond(exchange, 405, TEXT, "method not allowed; POST to retry an errored table\n");
-      return;
-    }
-    switch (retryTable.apply(table)) {
-      case RETRIED -> respond(exchange, 202, TEXT, "table " + table + " will be copied again\n");
-      case NOT_ERRORED -> respond(exchange, 409, TEXT, "table " + table + " is not errored; nothing to retry\n");
-      case UNKNOWN_TABLE -> respond(exchange, 404, TEXT, "no table " + table + " in this pipeline (see /status)\n");
-      case NOT_RUNNING -> respond(exchange, 503, TEXT, "the pipeline is not running yet; try again\n");
-    }
+    log.info("serving /metrics /healthz /readyz /status on {}:{}", config.bindAddress(), listener.port());
+    return new StatusServer(listener);
   }
 
   /** The port actually bound, also when the configured one was 0. */
   public int port() {
-    return server.getAddress().getPort();
+    return listener.port();
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    listener.close();
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try {
-      String method = exchange.getRequestMethod();
-      String path = exchange.getRequestURI().getPath();
+  private static final class Endpoints {
+    private final PrometheusMeterRegistry registry;
+    private final Supplier<PipelineStatus> status;
+    private final BooleanSupplier pipelineAlive;
+    private final Function<String, Pipeline.RetryOutcome> retryTable;
+    private final ObjectMapper json =
+        JsonMapper.builder().addModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+
+    Endpoints(PrometheusMeterRegistry registry, Supplier<PipelineStatus> status, BooleanSupplier pipelineAlive,
+        Function<String, Pipeline.RetryOutcome> retryTable) {
+      this.registry = registry;
+      this.status = status;
+      this.pipelineAlive = pipelineAlive;
+      this.retryTable = retryTable;
+    }
+
+    Answer answer(Call call) {
+      String path = call.path();
       if (path.startsWith("/tables/") && path.endsWith("/retry")) {
-        retry(exchange, method, path.substring("/tables/".length(), path.length() - "/retry".length()));
-        return;
+        return retry(call, path.substring("/tables/".length(), path.length() - "/retry".length()));
       }
-      if (!method.equals("GET") && !method.equals("HEAD")) {
-        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        respond(exchange, 405, TEXT, "method not allowed\n");
-        return;
+      if (!call.isRead()) {
+        return Answer.text(405, "method not allowed\n").withHeader("Allow", "GET, HEAD");
       }
-      switch (exchange.getRequestURI().getPath()) {
-        case "/metrics" -> respond(exchange, 200, PROMETHEUS_TEXT, registry.scrape());
-        case "/healthz" -> {
-          if (pipelineAlive.getAsBoolean()) {
-            respond(exchange, 200, TEXT, "ok\n");
-          } else {
-            respond(exchange, 503, TEXT, "pipeline thread is not running\n");
-          }
-        }
+      return switch (path) {
+        case "/metrics" -> new Answer(200, PROMETHEUS_TEXT, registry.scrape(), Map.of());
+        case "/healthz" -> pipelineAlive.getAsBoolean()
+            ? Answer.text(200, "ok\n")
+            : Answer.text(503, "pipeline thread is not running\n");
         case "/readyz" -> {
           PipelineStatus current = status.get();
-          if (current.ready()) {
-            respond(exchange, 200, TEXT, "ready\n");
-          } else {
-            respond(exchange, 503, TEXT, "not ready: " + notReadyReason(current) + "\n");
-          }
+          yield current.ready() ? Answer.text(200, "ready\n") : Answer.text(503, "not ready: " + notReadyReason(current) + "\n");
         }
-        case "/status" -> respond(exchange, 200, "application/json", json.writeValueAsString(status.get()) + "\n");
-        default -> respond(exchange, 404, TEXT, "not found; try /metrics, /healthz, /readyz or /status\n");
+        case "/status" -> new Answer(200, Answer.JSON, toJson(status.get()) + "\n", Map.of());
+        default -> Answer.text(404, "not found; try /metrics, /healthz, /readyz or /status\n");
+      };
+    }
+
+    private Answer retry(Call call, String table) {
+      if (!call.method().equals("POST")) {
+        return Answer.text(405, "method not allowed; POST to retry an errored table\n").withHeader("Allow", "POST");
       }
-    } catch (RuntimeException e) {
-      // a probe must get an answer; the cause is for the operator's log, not the HTTP client
-      log.warn("failed to answer {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-      if (exchange.getResponseCode() == -1) {
-        respond(exchange, 500, TEXT, "internal error: " + e.getClass().getSimpleName() + "\n");
+      return switch (retryTable.apply(table)) {
+        case RETRIED -> Answer.text(202, "table " + table + " will be copied again\n");
+        case NOT_ERRORED -> Answer.text(409, "table " + table + " is not errored; nothing to retry\n");
+        case UNKNOWN_TABLE -> Answer.text(404, "no table " + table + " in this pipeline (see /status)\n");
+        case NOT_RUNNING -> Answer.text(503, "the pipeline is not running yet; try again\n");
+      };
+    }
+
+    private String toJson(PipelineStatus value) {
+      try {
+        return json.writeValueAsString(value);
+      } catch (JsonProcessingException e) {
+        throw new UncheckedIOException(e);
       }
-    } finally {
-      exchange.close();
     }
   }
 
@@ -196,17 +163,5 @@ public final class StatusServer implements AutoCloseable {
       return phaseName + " (" + status.retries() + " retries so far): " + error.reason();
     }
     return phaseName + ": " + error.reason() + " (retrying; " + status.retries() + " retries so far)";
-  }
-
-  private static void respond(HttpExchange exchange, int code, String contentType, String body) throws IOException {
-    byte[] bytes = body.replace("\r", "").getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    boolean head = exchange.getRequestMethod().equals("HEAD");
-    exchange.sendResponseHeaders(code, head ? -1 : bytes.length);
-    if (!head) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
-    }
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.etl.core.config.HttpConfig;
 import io.etl.core.pipeline.PipelinePhase;
 import io.etl.core.pipeline.PipelineStatus;
+import io.etl.core.testing.StalledClients;
 import io.etl.replicator.metrics.PrometheusRegistry;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -143,6 +145,16 @@ class StatusServerTest {
   }
 
   @Test
+  void headAnswersTheStatusWithoutABody() throws Exception {
+    HttpResponse<String> head = http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/healthz"))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, head.statusCode());
+    assertEquals("", head.body());
+  }
+
+  @Test
   void unknownPathsAndMethodsAreRefused() throws Exception {
     assertEquals(404, get("/metricsx").statusCode());
     HttpResponse<String> post =
@@ -152,6 +164,22 @@ class StatusServerTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(405, post.statusCode());
+  }
+
+  /** The liveness probe's timeoutSeconds as the operator renders it (ReplicatorDeployment). */
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+
+  @Test
+  void healthzAnswersWithinTheProbeTimeoutWhileFiftyIdleAndFiftySlowConnectionsAreOpen() throws Exception {
+    status.set(RETRYING);
+    try (StalledClients stalled = StalledClients.open(server.port(), 50, 50)) {
+      HttpResponse<String> health = StalledClients.probe(server.port(), "/healthz", PROBE_TIMEOUT);
+      assertEquals(200, health.statusCode());
+      assertEquals("ok\n", health.body());
+      HttpResponse<String> ready = StalledClients.probe(server.port(), "/readyz", PROBE_TIMEOUT);
+      assertEquals(503, ready.statusCode(), ready.body());
+      assertTrue(stalled.stillOpen() > 0, "the stalled connections were closed before the probe: the test proves nothing");
+    }
   }
 
   @Test
