@@ -39,6 +39,8 @@ class DocumentedCommandsTest {
     readme.put("GOOGLE_APPLICATION_CREDENTIALS=key.json ETL_BIGQUERY_TEST_PROJECT=my-project ./mvnw -B -pl etl-destinations -am test"
         + " -Dtest='BigQuery*' -Dsurefire.failIfNoSpecifiedTests=false",
         notHere("needs a Google Cloud project and a service-account key; without them the same tests run and report themselves skipped"));
+    readme.put("curl -sS -X POST http://127.0.0.1:9188/tables/public.orders/retry   # 202; 409 if not errored, 404 if unknown",
+        runBy("PublicPortTest", "against a replicator with an errored table public.orders and the default admin port"));
     readme.put("./mvnw -B -pl operator,replicator-image -am package -Pjib -DskipTests   # both images, as tarballs",
         notHere(JIB_NEEDS_A_REGISTRY));
     readme.put("kubectl apply -k deploy/base          # CRDs, namespace etl-system, RBAC, the operator",
@@ -84,6 +86,8 @@ class DocumentedCommandsTest {
     COMMANDS.put("deploy/README.md", deploy);
 
     Map<String, Where> image = new LinkedHashMap<>();
+    image.put("curl -sS -X POST -H \"Authorization: Bearer $(cat admin-token)\" http://127.0.0.1:9188/tables/public.orders/retry",
+        runBy("AdminPortTest", "in a directory holding admin-token, against a replicator whose admin port asks for it"));
     image.put("./mvnw -pl replicator-image -am package -Pjib -DskipTests", notHere(JIB_NEEDS_A_REGISTRY));
     image.put("replicator-image/build-base-image.sh", runBy("LocalBaseImageBuildIT", "then the -Pjib build below"));
     image.put("./mvnw -pl replicator-image -am package -Pjib -DskipTests"
