@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etl.core.testing.DocumentedCommands;
 import io.etl.core.testing.PostgresServer;
 import io.etl.core.testing.ShellCommand;
@@ -38,6 +40,7 @@ class PublicPortTest {
 
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
   private static final DocumentedCommands README = DocumentedCommands.of(ROOT.resolve("README.md"));
+  private static final DocumentedCommands DEPLOY_README = DocumentedCommands.of(ROOT.resolve("deploy/README.md"));
 
   private static PostgresServer source;
   private static PostgresServer destination;
@@ -95,6 +98,10 @@ class PublicPortTest {
       assertEquals(source.contentFingerprint(SOURCE_DATABASE, "public.orders"),
           destination.contentFingerprint(DESTINATION_DATABASE, "public.orders"));
       assertEquals("table public.orders is not errored; nothing to retry\n", run(retry));
+      // deploy/README.md's /status through a port-forward, which lands on the pod's loopback as this does
+      JsonNode status = new ObjectMapper().readTree(run(DEPLOY_README.under("## The replicator pod", "curl ")));
+      assertEquals("retry_q7", status.path("pipelineId").asText(), status.toString());
+      assertEquals("ready", status.path("tables").path(0).path("state").asText(), status.toString());
     }
   }
 

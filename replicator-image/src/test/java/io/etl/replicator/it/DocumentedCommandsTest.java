@@ -69,6 +69,16 @@ class DocumentedCommandsTest {
         + " --clusterrole=etl-operator-secret-reader --serviceaccount=etl-system:etl-operator",
         runBy("DeployReadmeCommandsTest", "against a real API server"));
     deploy.put("kubectl apply -k deploy/samples", runBy("DeployReadmeCommandsTest", "against a real API server"));
+    deploy.put("kubectl apply -k deploy/overlays/namespaced", runBy("NamespacedInstallTest", "against a real API server,"
+        + " after deploy/base, then the operator runs as its ServiceAccount"));
+    deploy.put("kubectl delete clusterrolebinding etl-operator --ignore-not-found    # when switching from deploy/base",
+        runBy("NamespacedInstallTest", "after deploy/base was applied"));
+    deploy.put("kubectl -n my-namespace create rolebinding etl-operator --clusterrole=etl-operator"
+        + " --serviceaccount=etl-system:etl-operator", runBy("NamespacedInstallTest", "the namespace it then watches"));
+    deploy.put("kubectl -n etl-demo port-forward deploy/etl-shop-to-warehouse 9188:9188",
+        notHere("needs a kubelet running the replicator's pod; PublicPortTest runs the commands that go through it against"
+            + " the replicator's loopback admin port, where a port-forward lands"));
+    deploy.put("curl -sS http://127.0.0.1:9188/status", runBy("PublicPortTest", "against a replicator on the default admin port"));
     for (String status : List.of(
         "kubectl -n etl-demo get pipelines                    # READY PHASE TABLES LAG DESTINATION AGE",
         "kubectl -n etl-demo get pipelines -o wide            # + SLOT WAL REASON",
