@@ -103,11 +103,11 @@ class FaultClassesTest {
       await(replicator::ready, "ready after the cuts during the copy");
       cutReplicatorConnections(source, "source");
       cutReplicatorConnections(destination, "destination");
-      await(() -> replicator.status().contains("\"retries\""), "status served");
+      await(() -> replicator.statusJson().contains("\"retries\""), "status served");
       writing.set(false);
       writer.join();
       awaitSame(List.of("big", "small"));
-      JsonNode status = JSON.readTree(replicator.status());
+      JsonNode status = JSON.readTree(replicator.statusJson());
       assertTrue(status.path("retries").asLong() + retriesInMetrics(replicator) >= 1, status.toString());
       assertEquals(0, replicator.stop(), replicator.err());
     } finally {
@@ -139,7 +139,7 @@ class FaultClassesTest {
 
   private static JsonNode table(InProcessReplicator replicator, String name) {
     try {
-      for (JsonNode t : JSON.readTree(replicator.status()).path("tables")) {
+      for (JsonNode t : JSON.readTree(replicator.statusJson()).path("tables")) {
         if (t.path("name").asText().equals(name)) {
           return t;
         }

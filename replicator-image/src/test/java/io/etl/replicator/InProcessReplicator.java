@@ -68,7 +68,7 @@ final class InProcessReplicator implements AutoCloseable {
   }
 
   /** The body of /status, from the admin port. */
-  String status() {
+  String statusJson() {
     HttpResponse<String> status = adminGet("/status", null);
     if (status.statusCode() != 200) {
       fail("/status answered " + status.statusCode() + ": " + status.body());

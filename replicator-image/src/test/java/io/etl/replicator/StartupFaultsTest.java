@@ -120,7 +120,7 @@ class StartupFaultsTest {
         Map.of(PASSWORD_ENV, PostgresServer.PASSWORD))) {
       await(() -> replicator.serving() && retries(replicator) >= 3, "three retries");
       readyz = replicator.get("/readyz");
-      status = new ObjectMapper().readTree(replicator.status());
+      status = new ObjectMapper().readTree(replicator.statusJson());
       assertEquals(0, replicator.stop(), replicator.err());
     }
     assertEquals(503, readyz.statusCode());
@@ -139,7 +139,7 @@ class StartupFaultsTest {
 
   private static long retries(InProcessReplicator replicator) {
     try {
-      return new ObjectMapper().readTree(replicator.status()).path("retries").asLong();
+      return new ObjectMapper().readTree(replicator.statusJson()).path("retries").asLong();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
