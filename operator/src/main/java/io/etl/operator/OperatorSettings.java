@@ -22,6 +22,7 @@ public record OperatorSettings(
     Set<String> watchNamespaces, String replicatorImage, Duration observeInterval, String leaderElectionNamespace,
     int httpPort, Set<String> metricsClientNamespaces, String operatorNamespace) {
 
+  public static final String DEFAULT_REPLICATOR_IMAGE = "etl/replicator:0.1.0-SNAPSHOT";
   public static final Set<String> DEFAULT_METRICS_CLIENT_NAMESPACES = Set.of("monitoring");
 
   /** Settings with the default metrics clients and the leader-election namespace as the operator's. */
@@ -31,8 +32,6 @@ public record OperatorSettings(
     this(watchNamespaces, replicatorImage, observeInterval, leaderElectionNamespace, httpPort,
         DEFAULT_METRICS_CLIENT_NAMESPACES, leaderElectionNamespace);
   }
-
-  public static final String DEFAULT_REPLICATOR_IMAGE = "etl/replicator:0.1.0-SNAPSHOT";
 
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
     String leaderElection = blankToNull(env.get("ETL_LEADER_ELECTION_NAMESPACE"));

@@ -32,7 +32,8 @@ import java.util.stream.Collectors;
 /**
  * Validate → render → observe for one Pipeline: checks its Destination and Secrets, applies the
  * ConfigMap, Deployment, metrics Service and NetworkPolicy, reads slot lag and table states from
- * the source and writes them into the status; again every observe interval. Deletion is {@link PipelineDeletion}.
+ * the source and writes them into the status; again every observe interval. Deletion is
+ * {@link PipelineDeletion}.
  */
 @ControllerConfiguration(name = "pipeline", finalizerName = PipelineReconciler.FINALIZER)
 public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<Pipeline> {

@@ -1,5 +1,6 @@
 package io.etl.replicator.http;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /** What an endpoint answers: status, content type, body and any extra headers. */
@@ -12,6 +13,8 @@ public record Answer(int status, String contentType, String body, Map<String, St
   }
 
   Answer withHeader(String name, String value) {
-    return new Answer(status, contentType, body, Map.of(name, value));
+    Map<String, String> more = new HashMap<>(headers);
+    more.put(name, value);
+    return new Answer(status, contentType, body, Map.copyOf(more));
   }
 }
