@@ -3,6 +3,7 @@ package io.etl.operator;
 import io.etl.operator.destination.DestinationReconciler;
 import io.etl.operator.pipeline.PipelineReconciler;
 import io.etl.operator.support.OperatorHttpServer;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -32,9 +33,13 @@ public final class EtlOperator implements AutoCloseable {
     return start(client, settings, true);
   }
 
-  /** @param exitOnLostLeadership false where the process hosts more than the operator (tests) */
+  /**
+   * @param exitOnLostLeadership false where the process hosts more than the operator (tests)
+   * @throws NamespaceAccess.MissingAccessException RBAC does not let it work in a watched namespace
+   */
   public static EtlOperator start(KubernetesClient client, OperatorSettings settings, boolean exitOnLostLeadership)
       throws IOException {
+    NamespaceAccess.check(client, settings);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -57,7 +62,7 @@ public final class EtlOperator implements AutoCloseable {
     return new EtlOperator(operator, http);
   }
 
-  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> void namespaces(
+  private static <R extends HasMetadata> void namespaces(
       ControllerConfigurationOverrider<R> overrider, OperatorSettings settings) {
     if (settings.watchNamespaces().isEmpty()) {
       overrider.watchingAllNamespaces();

@@ -22,7 +22,15 @@ public final class Main {
       return;
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
-    EtlOperator operator = EtlOperator.start(client, settings);
+    EtlOperator operator;
+    try {
+      operator = EtlOperator.start(client, settings);
+    } catch (NamespaceAccess.MissingAccessException e) {
+      System.err.println("etl-operator: " + e.getMessage());
+      client.close();
+      System.exit(2);
+      return;
+    }
     log.info("etl-operator started: namespaces {}, replicator image {}, observe every {} s, leader election {}, http :{}",
         settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(), settings.replicatorImage(),
         settings.observeInterval().toSeconds(),

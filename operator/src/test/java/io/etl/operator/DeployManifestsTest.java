@@ -9,6 +9,8 @@ import io.etl.api.testing.KubectlResult;
 import io.etl.operator.testing.OperatorUnderTest;
 import io.etl.operator.testing.Resources;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
@@ -63,9 +65,25 @@ class DeployManifestsTest {
     assertEquals("yes", canI(as, "patch", "pipelines.etl.io", "--subresource=status", "-n", "bound"));
     assertEquals("no", canI(as, "delete", "pipelines.etl.io", "-n", "bound"));
     assertEquals("yes", canI(as, "create", "deployments.apps", "-n", "bound"));
+    assertEquals("yes", canI(as, "patch", "networkpolicies.networking.k8s.io", "-n", "bound"));
     assertEquals("no", canI(as, "delete", "pods", "-n", "bound"));
     assertEquals("no", canI(as, "create", "leases.coordination.k8s.io", "-n", "bound"));
     assertEquals("yes", canI(as, "create", "leases.coordination.k8s.io", "-n", "etl-system"));
+  }
+
+  @Test
+  void theOperatorsPortAdmitsOnlyTheMonitoringNamespace() {
+    NetworkPolicy policy = kube.client().network().v1().networkPolicies().inNamespace(OperatorUnderTest.NAMESPACE)
+        .withName("etl-operator").get();
+    assertNotNull(policy, "NetworkPolicy etl-system/etl-operator of deploy/base");
+    Deployment operator = kube.client().apps().deployments().inNamespace(OperatorUnderTest.NAMESPACE).withName("etl-operator").get();
+    assertTrue(operator.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+        .containsAll(policy.getSpec().getPodSelector().getMatchLabels().entrySet()), "it selects the operator's pod");
+    assertEquals(List.of("Ingress"), policy.getSpec().getPolicyTypes());
+    assertEquals(1, policy.getSpec().getIngress().size());
+    var rule = policy.getSpec().getIngress().get(0);
+    assertEquals(List.of("monitoring"), rule.getFrom().get(0).getNamespaceSelector().getMatchExpressions().get(0).getValues());
+    assertEquals(List.of(8080), rule.getPorts().stream().map(p -> p.getPort().getIntVal()).toList());
   }
 
   @Test

@@ -18,6 +18,7 @@ import io.etl.core.testing.PostgresServer;
 import io.etl.operator.pipeline.ReplicatorDeployment;
 import io.etl.operator.testing.OperatorUnderTest;
 import io.etl.operator.testing.PodRunner;
+import io.etl.operator.testing.RenderedPolicy;
 import io.etl.operator.testing.Resources;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A Pipeline's whole life on a real API server, with the operator running as its ServiceAccount
  * under the RBAC of deploy/base, real PostgreSQL servers, and the replicator started from the
- * rendered pod spec: rendered → Ready with a real lag → kubectl get → edit rolls → pause keeps the
+ * rendered pod spec: rendered (with the NetworkPolicy that admits only the operator's and the
+ * monitoring namespace) → Ready with a real lag → kubectl get → edit rolls → pause keeps the
  * slot → delete drops it (Delete) or keeps it (Retain).
  */
 class PipelineLifecycleTest {
@@ -117,6 +119,7 @@ class PipelineLifecycleTest {
     assertFalse(deployment.getMetadata().getLabels().containsValue("from-gitops"), "the CR's labels reached the Deployment");
     assertNotNull(admin.services().inNamespace(NS).withName("etl-orders-sync-metrics").get(), "metrics Service");
     assertPodIsNotBestEffort(deployment);
+    RenderedPolicy.assertOnlyMetricsFrom(admin, deployment, List.of(OperatorUnderTest.NAMESPACE, "monitoring"));
     Pipeline pending = await("status before the replicator runs", () -> {
       Pipeline p = pipeline("orders-sync");
       return conditionIs(p, "Ready", "False", "ReplicatorStarting") ? p : null;

@@ -12,6 +12,7 @@ import io.etl.replicator.http.StatusServer;
 import io.etl.replicator.metrics.PrometheusRegistry;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -45,13 +46,13 @@ public final class Replicator {
    * and returns after {@link #stop()}.
    *
    * @throws EtlException a fatal fault of the source or the destination
-   * @throws StartupFailure the HTTP port cannot be bound
+   * @throws StartupFailure an HTTP port cannot be bound, or the admin token is unusable
    */
   public void run() throws InterruptedException {
     runner = Thread.currentThread();
     try (PrometheusRegistry prometheus = new PrometheusRegistry();
-        StatusServer statusServer = StatusServer.start(config.http(), prometheus.registry(), this::status, this::pipelineThreadAlive,
-            this::retryTable)) {
+        StatusServer statusServer = StatusServer.start(config.http(), env, prometheus.registry(), this::status,
+            this::pipelineThreadAlive, this::retryTable)) {
       server = statusServer;
       EtlMetrics metrics = new EtlMetrics(prometheus.registry());
       Destination destination = createDestination(metrics);
@@ -93,10 +94,16 @@ public final class Replicator {
     return current == null ? Pipeline.RetryOutcome.NOT_RUNNING : current.retryTable(table);
   }
 
-  /** The port serving the endpoints, or -1 while they are not served. */
+  /** The public port (/metrics, /healthz, /readyz), or -1 while it is not served. */
   public int httpPort() {
     StatusServer current = server;
     return current == null ? -1 : current.port();
+  }
+
+  /** The admin port (/status, table retries), or -1 while it is not served. */
+  public int adminPort() {
+    StatusServer current = server;
+    return current == null ? -1 : current.adminPort();
   }
 
   private boolean pipelineThreadAlive() {
@@ -130,7 +137,7 @@ public final class Replicator {
         lastError == null
             ? null
             : new PipelineStatus.ErrorInfo(
-                lastError.kind().name().toLowerCase(java.util.Locale.ROOT), lastError.category(), lastError.reason(),
+                lastError.kind().name().toLowerCase(Locale.ROOT), lastError.category(), lastError.reason(),
                 lastError.solution(), Instant.now());
     return new PipelineStatus(
         config.pipeline().id(), PipelinePhase.STARTING, false, null, null, null, 0, List.of(), error, retries, Instant.now());

@@ -66,10 +66,10 @@ class FaultClassesTest {
       await(() -> replicator.get("/metrics").body().contains("etl_tables{state=\"errored\"} 1.0"),
           "the errored table in metrics");
 
-      assertEquals(409, replicator.post("/tables/public.good/retry").statusCode());
-      assertEquals(404, replicator.post("/tables/public.nope/retry").statusCode());
+      assertEquals(409, replicator.adminPost("/tables/public.good/retry", null).statusCode());
+      assertEquals(404, replicator.adminPost("/tables/public.nope/retry", null).statusCode());
       destination.execute("ALTER TABLE bad DROP CONSTRAINT small");
-      assertEquals(202, replicator.post("/tables/public.bad/retry").statusCode());
+      assertEquals(202, replicator.adminPost("/tables/public.bad/retry", null).statusCode());
       awaitSame(List.of("good", "bad"));
       await(() -> "ready".equals(table(replicator, "public.bad").path("state").asText()), "bad ready again");
       assertEquals(0, replicator.stop(), replicator.err());
@@ -103,11 +103,11 @@ class FaultClassesTest {
       await(replicator::ready, "ready after the cuts during the copy");
       cutReplicatorConnections(source, "source");
       cutReplicatorConnections(destination, "destination");
-      await(() -> replicator.get("/status").body().contains("\"retries\""), "status served");
+      await(() -> replicator.statusJson().contains("\"retries\""), "status served");
       writing.set(false);
       writer.join();
       awaitSame(List.of("big", "small"));
-      JsonNode status = JSON.readTree(replicator.get("/status").body());
+      JsonNode status = JSON.readTree(replicator.statusJson());
       assertTrue(status.path("retries").asLong() + retriesInMetrics(replicator) >= 1, status.toString());
       assertEquals(0, replicator.stop(), replicator.err());
     } finally {
@@ -139,7 +139,7 @@ class FaultClassesTest {
 
   private static JsonNode table(InProcessReplicator replicator, String name) {
     try {
-      for (JsonNode t : JSON.readTree(replicator.get("/status").body()).path("tables")) {
+      for (JsonNode t : JSON.readTree(replicator.statusJson()).path("tables")) {
         if (t.path("name").asText().equals(name)) {
           return t;
         }

@@ -42,29 +42,50 @@ final class InProcessReplicator implements AutoCloseable {
     return new InProcessReplicator(main, started.get(60, TimeUnit.SECONDS), code, err);
   }
 
-  /** GET {@code path} on the replicator's port; fails the test while the port is not served. */
+  /** GET {@code path} on the replicator's public port; fails the test while the port is not served. */
   HttpResponse<String> get(String path) {
-    int port = replicator.httpPort();
+    return send(HttpRequest.newBuilder(uri(replicator.httpPort(), path)));
+  }
+
+  /** POST {@code path} with an empty body on the public port. */
+  HttpResponse<String> post(String path) {
+    return send(HttpRequest.newBuilder(uri(replicator.httpPort(), path)).POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  /** GET {@code path} on the admin port, with {@code Authorization: Bearer token} unless token is null. */
+  HttpResponse<String> adminGet(String path, String token) {
+    return send(authorized(HttpRequest.newBuilder(uri(replicator.adminPort(), path)), token));
+  }
+
+  /** POST {@code path} on the admin port, with {@code Authorization: Bearer token} unless token is null. */
+  HttpResponse<String> adminPost(String path, String token) {
+    return send(authorized(HttpRequest.newBuilder(uri(replicator.adminPort(), path))
+        .POST(HttpRequest.BodyPublishers.noBody()), token));
+  }
+
+  private static HttpRequest.Builder authorized(HttpRequest.Builder request, String token) {
+    return token == null ? request : request.header("Authorization", "Bearer " + token);
+  }
+
+  /** The body of /status, from the admin port. */
+  String statusJson() {
+    HttpResponse<String> status = adminGet("/status", null);
+    if (status.statusCode() != 200) {
+      fail("/status answered " + status.statusCode() + ": " + status.body());
+    }
+    return status.body();
+  }
+
+  private static URI uri(int port, String path) {
     if (port <= 0) {
       fail("the endpoints are not served");
     }
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-          HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return URI.create("http://127.0.0.1:" + port + path);
   }
 
-  /** POST {@code path} with an empty body. */
-  HttpResponse<String> post(String path) {
+  private static HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replicator.httpPort() + path))
-              .POST(HttpRequest.BodyPublishers.noBody()).build(),
-          HttpResponse.BodyHandlers.ofString());
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {

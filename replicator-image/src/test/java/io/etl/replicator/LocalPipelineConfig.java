@@ -13,7 +13,7 @@ final class LocalPipelineConfig {
 
   private LocalPipelineConfig() {}
 
-  /** Writes {@code <dir>/<id>.yaml}: both connections, a free HTTP port on 127.0.0.1, then {@code extraBlocks}. */
+  /** Writes {@code <dir>/<id>.yaml}: both connections, free public and admin ports on 127.0.0.1, then {@code extraBlocks}. */
   static Path write(Path dir, String id, PostgresServer source, PostgresServer destination, String extraBlocks)
       throws IOException {
     return Files.writeString(dir.resolve(id + ".yaml"), """
@@ -39,6 +39,8 @@ final class LocalPipelineConfig {
         http:
           port: 0
           bindAddress: 127.0.0.1
+          admin:
+            port: 0
         """.formatted(id, source.port(), PASSWORD_ENV, destination.port(), PASSWORD_ENV) + extraBlocks);
   }
 }

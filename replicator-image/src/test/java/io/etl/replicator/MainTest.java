@@ -154,6 +154,33 @@ class MainTest {
   }
 
   @Test
+  void anAdminPortOffLoopbackWithoutATokenExits2() throws IOException {
+    Path file = write(MEMORY_CONFIG + "  admin:\n    bindAddress: 0.0.0.0\n");
+    assertEquals(
+        new Outcome(
+            2,
+            "etl: config file " + file + " is invalid: http.admin.bindAddress 0.0.0.0 is not a loopback address, so"
+                + " http.admin.token is required (anyone who reaches the admin port can empty and copy tables again): set"
+                + " http.admin.token.file to a file holding a bearer token, or bind the admin port to 127.0.0.1 and reach"
+                + " it with kubectl port-forward. Fix: correct that field in " + file + ".\n"),
+        run(Map.of("SOURCE_PASSWORD", "x"), file.toString()));
+  }
+
+  @Test
+  void aShortAdminTokenExits2WithoutShowingIt() throws IOException {
+    Path token = Files.writeString(dir.resolve("admin-token"), "letmein\n");
+    Path file = write(MEMORY_CONFIG + "  admin:\n    bindAddress: 0.0.0.0\n    token: {file: " + token + "}\n");
+    Outcome outcome = run(Map.of("SOURCE_PASSWORD", "x"), file.toString());
+    assertEquals(
+        new Outcome(
+            2,
+            "etl: http.admin.token (file:" + token + ") holds 7 characters, fewer than the 32 an admin token needs."
+                + " Fix: write a random token there, e.g. with openssl rand -hex 32.\n"),
+        outcome);
+    assertFalse(outcome.err().contains("letmein"));
+  }
+
+  @Test
   void tooManyArgumentsExits2() {
     assertEquals(
         new Outcome(

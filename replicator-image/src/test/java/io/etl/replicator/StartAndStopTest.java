@@ -73,6 +73,8 @@ class StartAndStopTest {
         http:
           port: 0
           bindAddress: 127.0.0.1
+          admin:
+            port: 0
         log:
         %s
         """
@@ -113,13 +115,13 @@ class StartAndStopTest {
           HttpResponse<String> ready = get(port, "/readyz");
           if (ready.statusCode() == 200) {
             readyz = ready.body();
-            status = get(port, "/status").body();
+            status = get(replicator.adminPort(), "/status").body();
             metrics = get(port, "/metrics").body();
             break;
           }
         }
         if (System.nanoTime() > deadline) {
-          fail("not ready within 60 s; /status: " + (port > 0 ? get(port, "/status").body() : "not served"));
+          fail("not ready within 60 s; /status: " + (port > 0 ? get(replicator.adminPort(), "/status").body() : "not served"));
         }
         Thread.sleep(50);
       }

@@ -31,8 +31,9 @@ import java.util.stream.Collectors;
 
 /**
  * Validate → render → observe for one Pipeline: checks its Destination and Secrets, applies the
- * ConfigMap, Deployment and metrics Service, reads slot lag and table states from the source and
- * writes them into the status; again every observe interval. Deletion is {@link PipelineDeletion}.
+ * ConfigMap, Deployment, metrics Service and NetworkPolicy, reads slot lag and table states from
+ * the source and writes them into the status; again every observe interval. Deletion is
+ * {@link PipelineDeletion}.
  */
 @ControllerConfiguration(name = "pipeline", finalizerName = PipelineReconciler.FINALIZER)
 public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<Pipeline> {
@@ -91,6 +92,7 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
       apply(ReplicatorConfigMap.desired(pipeline, config));
       apply(ReplicatorDeployment.desired(pipeline, inputs.secrets(), configHash, settings.replicatorImage()));
       apply(MetricsService.desired(pipeline));
+      apply(ReplicatorNetworkPolicy.desired(pipeline, settings));
     }
     // No Deployment is created while an input is missing; one that already runs is left alone:
     // the replicator retries destination faults itself, and stopping it would only add lag.

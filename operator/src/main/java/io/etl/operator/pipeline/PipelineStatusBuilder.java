@@ -209,7 +209,8 @@ public final class PipelineStatusBuilder {
   private static String erroredMessage(PipelineObservation observed) {
     List<String> names = observed.tables().stream().filter(t -> t.is(TablePhase.ERRORED)).map(PipelineObservation.Table::name).toList();
     return names.size() + " table(s) errored (" + String.join(", ", names.subList(0, Math.min(5, names.size())))
-        + "); see status.tableStates for the reason and fix, then retry with POST /tables/{schema.table}/retry on the replicator";
+        + "); see status.tableStates for the reason and fix, then retry with POST /tables/{schema.table}/retry on the"
+        + " replicator's admin port (kubectl port-forward to its port " + ReplicatorConfig.ADMIN_PORT + ")";
   }
 
   private static String reason(EtlException e) {

@@ -10,6 +10,7 @@ import io.etl.api.v1alpha1.DestinationType;
 import io.etl.api.v1alpha1.Pipeline;
 import io.etl.api.v1alpha1.PipelineSpec;
 import io.etl.api.v1alpha1.PostgresEndpoint;
+import io.etl.core.config.AdminHttpConfig;
 import io.etl.core.config.PostgresConnectionConfig;
 import io.etl.core.config.SecretRef;
 import io.etl.operator.support.EndpointConfig;
@@ -26,6 +27,7 @@ import java.util.Map;
  */
 public final class ReplicatorConfig {
   public static final int HTTP_PORT = 9187;
+  public static final int ADMIN_PORT = AdminHttpConfig.DEFAULT_PORT;
   public static final String SPOOL_DIRECTORY = "/tmp/etl-spool";
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
@@ -50,7 +52,10 @@ public final class ReplicatorConfig {
     if (spec.heartbeatIntervalSeconds != null) {
       config.put("heartbeat", ordered("intervalMs", spec.heartbeatIntervalSeconds * 1000L));
     }
-    config.put("http", ordered("port", HTTP_PORT, "bindAddress", "0.0.0.0"));
+    // the admin port (/status, table retries) stays on loopback: reached with kubectl port-forward,
+    // which RBAC guards, so no token has to be made, stored and handed out
+    config.put("http", ordered("port", HTTP_PORT, "bindAddress", "0.0.0.0",
+        "admin", ordered("port", ADMIN_PORT, "bindAddress", AdminHttpConfig.LOOPBACK)));
     String level = spec.replicator != null && spec.replicator.logLevel != null ? spec.replicator.logLevel.value() : "info";
     config.put("log", ordered("level", level, "format", "json"));
     config.put("replication", ordered("spoolDirectory", SPOOL_DIRECTORY));

@@ -72,6 +72,10 @@ class PipelineStatusBuilderTest {
     PipelineStatus s = build(ReplicatorRenderingTest.pipeline(), new PipelineObservation(Optional.of(slot(true, "reserved", 10)), true,
         List.of(table("public.a", "ready"), table("public.z", "errored"))), null);
     assertEquals("TablesErrored", condition(s, "Ready").getReason());
+    // where the retry is served: the admin port, on the pod's loopback
+    assertEquals("1 table(s) errored (public.z); see status.tableStates for the reason and fix, then retry with POST"
+        + " /tables/{schema.table}/retry on the replicator's admin port (kubectl port-forward to its port 9188)",
+        condition(s, "Ready").getMessage());
     assertEquals("True", condition(s, "Stalled").getStatus());
     assertEquals("public.z", s.tableStates.get(0).name);
     assertEquals("insert failed Fix: drop the constraint", s.tableStates.get(0).reason);

@@ -21,10 +21,14 @@ import io.etl.api.v1alpha1.PostgresEndpoint;
 import io.etl.api.v1alpha1.SecretKeyRef;
 import io.etl.api.v1alpha1.SslMode;
 import io.etl.core.config.PipelineConfig;
+import io.etl.operator.OperatorSettings;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** What the operator renders for a replicator, checked without a cluster. */
@@ -74,6 +78,10 @@ class ReplicatorRenderingTest {
     assertEquals("ETL_SOURCE_PASSWORD", config.source().password().env());
     assertEquals("ETL_DESTINATION_PASSWORD", config.destination().postgres().password().env());
     assertEquals("0.0.0.0", config.http().bindAddress());
+    // /status and table retries: loopback only, reached through kubectl port-forward
+    assertEquals("127.0.0.1", config.http().admin().bindAddress());
+    assertEquals(9188, config.http().admin().port());
+    assertNull(config.http().admin().token());
     assertFalse(yaml.contains("src-secret") || yaml.contains("dst-secret"), yaml);
   }
 
@@ -95,6 +103,42 @@ class ReplicatorRenderingTest {
     config = STRICT_YAML.readValue(ReplicatorConfig.render(p, d, SecretWiring.of(p, d)), PipelineConfig.class);
     assertEquals("verify-ca", config.source().sslMode());
     assertEquals("disable", config.destination().postgres().sslMode());
+  }
+
+  @Test
+  void networkPolicyAdmitsTheOperatorAndMetricsNamespacesOnTheMetricsPortOnly() {
+    Pipeline p = pipeline();
+    OperatorSettings settings = new OperatorSettings(Set.of(), "img", Duration.ofSeconds(15), "etl-system", 0,
+        Set.of("monitoring", "observability"), "etl-system");
+    NetworkPolicy policy = ReplicatorNetworkPolicy.desired(p, settings);
+    assertEquals("etl-orders-sync", policy.getMetadata().getName());
+    assertEquals("shop", policy.getMetadata().getNamespace());
+    assertEquals("Pipeline", policy.getMetadata().getOwnerReferences().get(0).getKind());
+    assertEquals(ChildLabels.selector(p), policy.getSpec().getPodSelector().getMatchLabels());
+    assertEquals(List.of("Ingress"), policy.getSpec().getPolicyTypes());
+    var rule = policy.getSpec().getIngress().get(0);
+    assertEquals(List.of("etl-system", "monitoring", "observability"),
+        rule.getFrom().get(0).getNamespaceSelector().getMatchExpressions().get(0).getValues());
+    assertEquals(List.of(9187), rule.getPorts().stream().map(port -> port.getPort().getIntVal()).toList());
+  }
+
+  @Test
+  void withoutAnyClientNamespaceTheNetworkPolicyAdmitsNoOne() {
+    // an ingress rule without "from" would admit every pod of the cluster
+    OperatorSettings settings = new OperatorSettings(Set.of(), "img", Duration.ofSeconds(15), null, 0, Set.of(), null);
+    NetworkPolicy policy = ReplicatorNetworkPolicy.desired(pipeline(), settings);
+    assertEquals(List.of("Ingress"), policy.getSpec().getPolicyTypes());
+    assertEquals(List.of(), policy.getSpec().getIngress());
+  }
+
+  @Test
+  void metricsClientNamespacesComeFromTheEnvironment() {
+    assertEquals(Set.of("monitoring"), OperatorSettings.fromEnvironment(Map.of()).metricsClientNamespaces());
+    OperatorSettings settings = OperatorSettings.fromEnvironment(Map.of("ETL_METRICS_NAMESPACES", " prom , grafana,",
+        "ETL_OPERATOR_NAMESPACE", "etl-system"));
+    assertEquals(Set.of("prom", "grafana"), settings.metricsClientNamespaces());
+    assertEquals("etl-system", settings.operatorNamespace());
+    assertEquals(Set.of(), OperatorSettings.fromEnvironment(Map.of("ETL_METRICS_NAMESPACES", "")).metricsClientNamespaces());
   }
 
   @Test
@@ -143,6 +187,9 @@ class ReplicatorRenderingTest {
     assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop());
     assertEquals("/healthz", c.getLivenessProbe().getHttpGet().getPath());
     assertEquals("/readyz", c.getReadinessProbe().getHttpGet().getPath());
+    // the replicator's StatusServerTest probes with this timeout while 100 clients stall on the port
+    assertEquals(5, c.getLivenessProbe().getTimeoutSeconds());
+    assertEquals(5, c.getReadinessProbe().getTimeoutSeconds());
     var password = c.getEnv().stream().filter(e -> e.getName().equals("ETL_SOURCE_PASSWORD")).findFirst().orElseThrow();
     assertNull(password.getValue());
     assertEquals("src-secret", password.getValueFrom().getSecretKeyRef().getName());

@@ -24,7 +24,7 @@ public final class LoggingSetup {
   public static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";
 
   /** Chatty at INFO, and nothing there a user of the replicator acts on. */
-  private static final List<String> QUIET_LOGGERS = List.of("io.zonky", "org.postgresql");
+  private static final List<String> QUIET_LOGGERS = List.of("io.zonky", "org.postgresql", "org.eclipse.jetty");
 
   // pgjdbc logs through java.util.logging; JUL keeps loggers weakly, so the level needs a strong reference
   private static final java.util.logging.Logger PGJDBC_JUL = java.util.logging.Logger.getLogger("org.postgresql");

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.etl.core.config.AdminHttpConfig;
 import io.etl.core.config.HttpConfig;
 import io.etl.core.pipeline.PipelinePhase;
 import io.etl.core.pipeline.PipelineStatus;
+import io.etl.core.testing.StalledClients;
 import io.etl.replicator.metrics.PrometheusRegistry;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -48,7 +51,8 @@ class StatusServerTest {
   static void start() {
     metrics = new PrometheusRegistry();
     Counter.builder("etl.events.applied").register(metrics.registry()).increment(42);
-    server = StatusServer.start(new HttpConfig(0, "127.0.0.1"), metrics.registry(), status::get, alive::get);
+    server = StatusServer.start(new HttpConfig(0, "127.0.0.1", new AdminHttpConfig(0, null, null)), metrics.registry(),
+        status::get, alive::get);
   }
 
   @AfterAll
@@ -58,9 +62,17 @@ class StatusServerTest {
   }
 
   private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+    return get(server.port(), path);
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> post(int port, String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** The value of the sample line {@code name value} (no labels) in Prometheus text. */
@@ -88,12 +100,12 @@ class StatusServerTest {
   }
 
   @Test
-  void readyzIs503WithTheReasonUntilReadyThen200() throws Exception {
+  void readyzIs503WithTheErrorsCategoryUntilReadyThen200() throws Exception {
     status.set(RETRYING);
     HttpResponse<String> notReady = get("/readyz");
     assertEquals(503, notReady.statusCode());
     assertEquals(
-        "not ready: retrying (3 retries so far): cannot connect to source localhost:5432 (connection refused).\n",
+        "not ready: retrying (3 retries so far): source_unreachable (reason and fix: /status on the admin port)\n",
         notReady.body());
 
     status.set(STREAMING);
@@ -104,20 +116,22 @@ class StatusServerTest {
   }
 
   @Test
-  void readyzOfAFailedPipelineCarriesTheFix() {
+  void readyzOfAFailedPipelineNamesTheCategoryAndWhereTheFixIs() {
     PipelineStatus failed =
         new PipelineStatus("orders", PipelinePhase.FAILED, false, null, null, null, 0, List.of(),
-            new PipelineStatus.ErrorInfo("fatal", "publication_missing", "publication orders_pub does not exist.",
-                "create it with CREATE PUBLICATION orders_pub FOR TABLE ....", AT), 0, AT);
-    assertEquals(
-        "failed: publication orders_pub does not exist. Fix: create it with CREATE PUBLICATION orders_pub FOR TABLE ....",
-        StatusServer.notReadyReason(failed));
+            new PipelineStatus.ErrorInfo("fatal", "auth_failed", "the server at db:5432 rejected user 'etl' (database 'shop').",
+                "check the password of user 'etl'.", AT), 0, AT);
+    assertEquals("failed: auth_failed (reason and fix: /status on the admin port)", PublicEndpoints.notReadyReason(failed));
   }
 
   @Test
-  void statusIsThePipelineStatusAsJson() throws Exception {
+  void statusIsThePipelineStatusAsJsonOnTheAdminPortOnly() throws Exception {
     status.set(RETRYING);
-    HttpResponse<String> response = get("/status");
+    HttpResponse<String> elsewhere = get("/status");
+    assertEquals(404, elsewhere.statusCode());
+    assertEquals("not found here: /status is served on the admin port (http.admin; by default 127.0.0.1:9188)\n",
+        elsewhere.body());
+    HttpResponse<String> response = get(server.adminPort(), "/status");
     assertEquals(200, response.statusCode());
     assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
     ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule());
@@ -143,15 +157,39 @@ class StatusServerTest {
   }
 
   @Test
+  void headAnswersTheStatusWithoutABody() throws Exception {
+    HttpResponse<String> head = http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/healthz"))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, head.statusCode());
+    assertEquals("", head.body());
+  }
+
+  @Test
   void unknownPathsAndMethodsAreRefused() throws Exception {
     assertEquals(404, get("/metricsx").statusCode());
-    HttpResponse<String> post =
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/status"))
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertEquals(405, post.statusCode());
+    assertEquals(405, post(server.port(), "/healthz").statusCode());
+    assertEquals(404, post(server.port(), "/tables/public.orders/retry").statusCode());
+    assertEquals(405, post(server.adminPort(), "/status").statusCode());
+    assertEquals(405, get(server.adminPort(), "/tables/public.orders/retry").statusCode());
+    assertEquals(404, get(server.adminPort(), "/metrics").statusCode());
+  }
+
+  /** The liveness probe's timeoutSeconds as the operator renders it (ReplicatorDeployment). */
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+
+  @Test
+  void healthzAnswersWithinTheProbeTimeoutWhileFiftyIdleAndFiftySlowConnectionsAreOpen() throws Exception {
+    status.set(RETRYING);
+    try (StalledClients stalled = StalledClients.open(server.port(), 50, 50)) {
+      HttpResponse<String> health = StalledClients.probe(server.port(), "/healthz", PROBE_TIMEOUT);
+      assertEquals(200, health.statusCode());
+      assertEquals("ok\n", health.body());
+      HttpResponse<String> ready = StalledClients.probe(server.port(), "/readyz", PROBE_TIMEOUT);
+      assertEquals(503, ready.statusCode(), ready.body());
+      assertTrue(stalled.stillOpen() > 0, "the stalled connections were closed before the probe: the test proves nothing");
+    }
   }
 
   @Test
@@ -160,6 +198,6 @@ class StatusServerTest {
         new PipelineStatus.TableStatus("public.a", 1, "ready", 10, 0, null, null),
         new PipelineStatus.TableStatus("public.b", 2, "data_sync", 5, 0, null, null),
         new PipelineStatus.TableStatus("public.c", 3, "init", 0, 0, null, null)), null, 0, Instant.now());
-    assertEquals("copying (1 of 3 tables streaming)", StatusServer.notReadyReason(copying));
+    assertEquals("copying (1 of 3 tables streaming)", PublicEndpoints.notReadyReason(copying));
   }
 }

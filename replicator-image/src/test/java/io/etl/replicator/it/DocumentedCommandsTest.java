@@ -39,6 +39,8 @@ class DocumentedCommandsTest {
     readme.put("GOOGLE_APPLICATION_CREDENTIALS=key.json ETL_BIGQUERY_TEST_PROJECT=my-project ./mvnw -B -pl etl-destinations -am test"
         + " -Dtest='BigQuery*' -Dsurefire.failIfNoSpecifiedTests=false",
         notHere("needs a Google Cloud project and a service-account key; without them the same tests run and report themselves skipped"));
+    readme.put("curl -sS -X POST http://127.0.0.1:9188/tables/public.orders/retry   # 202; 409 if not errored, 404 if unknown",
+        runBy("PublicPortTest", "against a replicator with an errored table public.orders and the default admin port"));
     readme.put("./mvnw -B -pl operator,replicator-image -am package -Pjib -DskipTests   # both images, as tarballs",
         notHere(JIB_NEEDS_A_REGISTRY));
     readme.put("kubectl apply -k deploy/base          # CRDs, namespace etl-system, RBAC, the operator",
@@ -67,6 +69,16 @@ class DocumentedCommandsTest {
         + " --clusterrole=etl-operator-secret-reader --serviceaccount=etl-system:etl-operator",
         runBy("DeployReadmeCommandsTest", "against a real API server"));
     deploy.put("kubectl apply -k deploy/samples", runBy("DeployReadmeCommandsTest", "against a real API server"));
+    deploy.put("kubectl apply -k deploy/overlays/namespaced", runBy("NamespacedInstallTest", "against a real API server,"
+        + " after deploy/base, then the operator runs as its ServiceAccount"));
+    deploy.put("kubectl delete clusterrolebinding etl-operator --ignore-not-found    # when switching from deploy/base",
+        runBy("NamespacedInstallTest", "after deploy/base was applied"));
+    deploy.put("kubectl -n my-namespace create rolebinding etl-operator --clusterrole=etl-operator"
+        + " --serviceaccount=etl-system:etl-operator", runBy("NamespacedInstallTest", "the namespace it then watches"));
+    deploy.put("kubectl -n etl-demo port-forward deploy/etl-shop-to-warehouse 9188:9188",
+        notHere("needs a kubelet running the replicator's pod; PublicPortTest runs the commands that go through it against"
+            + " the replicator's loopback admin port, where a port-forward lands"));
+    deploy.put("curl -sS http://127.0.0.1:9188/status", runBy("PublicPortTest", "against a replicator on the default admin port"));
     for (String status : List.of(
         "kubectl -n etl-demo get pipelines                    # READY PHASE TABLES LAG DESTINATION AGE",
         "kubectl -n etl-demo get pipelines -o wide            # + SLOT WAL REASON",
@@ -84,6 +96,8 @@ class DocumentedCommandsTest {
     COMMANDS.put("deploy/README.md", deploy);
 
     Map<String, Where> image = new LinkedHashMap<>();
+    image.put("curl -sS -X POST -H \"Authorization: Bearer $(cat admin-token)\" http://127.0.0.1:9188/tables/public.orders/retry",
+        runBy("AdminPortTest", "in a directory holding admin-token, against a replicator whose admin port asks for it"));
     image.put("./mvnw -pl replicator-image -am package -Pjib -DskipTests", notHere(JIB_NEEDS_A_REGISTRY));
     image.put("replicator-image/build-base-image.sh", runBy("LocalBaseImageBuildIT", "then the -Pjib build below"));
     image.put("./mvnw -pl replicator-image -am package -Pjib -DskipTests"

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * the log line that names the port it bound.
  */
 final class LoggedEndpoints {
-  private static final Pattern SERVING = Pattern.compile("serving /metrics /healthz /readyz /status on [^:\\s]+:(\\d+)");
+  private static final Pattern SERVING = Pattern.compile("serving /metrics /healthz /readyz on [^:\\s]+:(\\d+)");
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final ShellCommand replicator;

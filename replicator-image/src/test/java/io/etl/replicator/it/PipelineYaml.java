@@ -44,6 +44,8 @@ final class PipelineYaml {
           maxBackoffMs: 1000
         http:
           port: 0
+          admin:
+            port: 0
         """.formatted(pipelineId, publication, source.port(), destination.port(), destinationDatabase)
         + extraBlocks;
   }
