@@ -78,10 +78,32 @@ public final class PostgresDestination implements Destination {
                   + TableId.quoteIdentifier(connector.config().user()) + ";", null);
         }
       }
-      AppliedPositions.createTable(c);
-      OwnedTables.createTable(c);
+      createBookkeeping(c);
       return null;
     });
+  }
+
+  /** Key of the advisory lock that serialises the bookkeeping DDL ("etl_dst"). */
+  private static final long BOOKKEEPING_LOCK = 0x65746C5F647374L;
+
+  /**
+   * Schema {@code etl} and its tables, in one transaction under an advisory lock: pipelines that
+   * share a destination database start at the same time, and concurrent {@code CREATE … IF NOT
+   * EXISTS} of one object fails one of them with a unique violation instead of waiting.
+   */
+  private static void createBookkeeping(Connection c) throws SQLException {
+    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      s.execute("SELECT pg_advisory_xact_lock(" + BOOKKEEPING_LOCK + ")");
+      AppliedPositions.createTable(c);
+      OwnedTables.createTable(c);
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly(c);
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
   }
 
   /**

@@ -27,6 +27,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,6 +135,35 @@ class PostgresDestinationTest {
     assertThrows(EtlException.class, () -> destination.prepareTable(NO_KEY));
     assertThrows(EtlException.class, () -> destination.truncateTable(NO_KEY));
     assertEquals("1", count(NO_KEY));
+  }
+
+  /** Pipelines sharing a destination database start at the same time: both create the bookkeeping tables. */
+  @Test
+  void twoDestinationsVerifyingOneNewDatabaseAtOnceBothSucceed() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 8; round++) {
+        String database = "together_" + round;
+        server.execute("CREATE DATABASE " + database);
+        CyclicBarrier start = new CyclicBarrier(2);
+        List<Future<?>> both = new ArrayList<>();
+        for (String pipeline : List.of("a", "b")) {
+          both.add(pool.submit(() -> {
+            try (PostgresDestination d = new PostgresDestination(server.connectionConfig(database, "P"), PostgresServer.PASSWORD,
+                pipeline)) {
+              start.await();
+              d.verify();
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : both) {
+          f.get();
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
