@@ -248,19 +248,21 @@ def _patch_table_resource() -> None:
     tables._table_to_rest = table_to_rest
 
 
+# Exact for BIGNUMERIC's 77 digits: the default context (28 digits) would round them.
+_EXACT = decimal.Context(prec=100)
+
+
 def _decimal(value: Any, scale: int) -> decimal.Decimal:
     """NUMERIC and BIGNUMERIC in a proto row: BYTES, the little-endian two's-complement integer of
     value * 10^scale (what the client library's BigDecimalByteStringEncoder writes), or a STRING."""
     if isinstance(value, (bytes, bytearray)):
-        with decimal.localcontext() as c:
-            c.prec = 100
-            return decimal.Decimal(int.from_bytes(value, "little", signed=True)).scaleb(-scale)
+        return decimal.Decimal(int.from_bytes(value, "little", signed=True)).scaleb(-scale, _EXACT)
     return decimal.Decimal(str(value))
 
 
 def _bignumeric_text(value: decimal.Decimal) -> str:
     """BigQuery's text of a BIGNUMERIC: no exponent, no trailing zeros."""
-    return format(value.normalize(), "f") if value != 0 else "0"
+    return format(value.normalize(_EXACT), "f") if value != 0 else "0"
 
 
 def _time(packed: int) -> datetime.time:
@@ -410,6 +412,25 @@ def _patch_cdc_needs_a_key() -> None:
     write_servicer._rows_for_request = rows_for_request
 
 
+def _patch_stream_threads() -> None:
+    """bqemulator's Storage Write handlers are synchronous: each open AppendRows stream holds a thread
+    of the gRPC server's pool until the client closes it, and that pool is asyncio's default, of
+    min(32, cores + 4) threads. On two cores the seventh writer (one per table, kept open across
+    batches as the destination does) waited for ever, and so did closing it. Plenty of threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import grpc.aio
+
+    original = grpc.aio.server
+
+    def server(*args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("migration_thread_pool", ThreadPoolExecutor(max_workers=256,
+                                                                      thread_name_prefix="append-rows"))
+        return original(*args, **kwargs)
+
+    grpc.aio.server = server  # bqemulator builds its one server with grpc.aio.server(...)
+
+
 def _offline_extensions(directory: str) -> None:
     """bqemulator runs INSTALL spatial at start; DuckDB finds it in ``directory`` and downloads nothing."""
     original = duckdb.connect
@@ -439,6 +460,7 @@ def main(argv: list[str]) -> None:
     _patch_write_api()
     _patch_default_stream_name()
     _patch_cdc_needs_a_key()
+    _patch_stream_threads()
 
     from bqemulator.config import Settings
     from bqemulator.server import run_forever

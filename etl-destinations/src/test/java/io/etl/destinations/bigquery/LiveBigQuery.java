@@ -90,7 +90,7 @@ final class LiveBigQuery implements AutoCloseable {
    */
   static List<String> normalized(List<String> rows) {
     return rows.stream()
-        .map(row -> row.replaceAll("(\\d+\\.\\d*?)0+(?=\\||$)", "$1").replaceAll("(\\d)\\.(?=\\||$)", "$1"))
+        .map(row -> row.replaceAll("(\\d+\\.\\d*?)0+(?=[|,\\]]|$)", "$1").replaceAll("(\\d)\\.(?=[|,\\]]|$)", "$1"))
         .sorted().toList();
   }
 
