@@ -186,9 +186,13 @@ def _patch_queries() -> None:
             tree = None
         if isinstance(tree, exp.Create) and tree.kind == "TABLE" and isinstance(tree.this, exp.Schema):
             plan = _plan_create(tree, project_id)
-            existed = ctx.catalog.get_table(*plan.target) is not None
+            existing = ctx.catalog.get_table(*plan.target)
             job = await original(project_id, job_id, plan.sql, query_params, ctx, **kwargs)
-            if not (existed and plan.if_not_exists):
+            if existing is not None and plan.if_not_exists:
+                # BigQuery leaves an existing table alone; bqemulator registers it anew (another
+                # creation time, the columns as DuckDB sees them, no labels): put it back
+                ctx.catalog.update_table(existing)
+            else:
                 meta = ctx.catalog.get_table(*plan.target)
                 from bqemulator.catalog.models import TableSchema
 
