@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class BigQueryEmulator {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  static final String PROVISION = "scripts/provision-bigquery-emulator.sh";
   private static BigQueryEmulator shared;
 
   final BigQueryEndpoints endpoints;
@@ -45,13 +46,12 @@ final class BigQueryEmulator {
 
   private static BigQueryEmulator start() {
     Path repo = repositoryRoot();
-    Path script = repo.resolve("scripts/provision-bigquery-emulator.sh");
     Path logs = repo.resolve("etl-destinations/target/bigquery-emulator");
     try {
       Files.createDirectories(logs);
-      run(List.of("bash", script.toString()), logs.resolve("provision.log"), Duration.ofMinutes(15));
-      Path cache = Path.of(run(List.of("bash", script.toString(), "--where"), logs.resolve("where.log"),
-          Duration.ofSeconds(30)).strip());
+      // as the README shows it, from the repository's root
+      run(repo, List.of(PROVISION), logs.resolve("provision.log"), Duration.ofMinutes(15));
+      Path cache = Path.of(run(repo, List.of(PROVISION, "--where"), logs.resolve("where.log"), Duration.ofSeconds(30)).strip());
       int restPort = freePort();
       int grpcPort = freePort();
       Path log = logs.resolve("emulator-" + restPort + ".log");
@@ -120,8 +120,10 @@ final class BigQueryEmulator {
   }
 
   /** Runs a command to its end and returns what it printed; a failure carries its output. */
-  private static String run(List<String> command, Path log, Duration timeout) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  private static String run(Path dir, List<String> command, Path log, Duration timeout)
+      throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
     if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout.toMinutes()
@@ -147,10 +149,10 @@ final class BigQueryEmulator {
 
   private static Path repositoryRoot() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.isRegularFile(dir.resolve("scripts/provision-bigquery-emulator.sh"))) {
+      if (Files.isRegularFile(dir.resolve(PROVISION))) {
         return dir;
       }
     }
-    throw new IllegalStateException("scripts/provision-bigquery-emulator.sh not found above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(PROVISION + " not found above " + Path.of("").toAbsolutePath());
   }
 }
