@@ -49,8 +49,7 @@ abstract class PipelineLifecycleScenarios extends ClusterScenario {
         ChangeWriter writer = ChangeWriter.start(env.source(), shop.sourceDatabase, 1_000_000)) {
       assertKubectl(env.kubectl("apply", "-k", overlay.toString()));
       Pod first = shop.awaitPod("the replicator pod scheduled and running");
-      await("the replicator pod Ready through its readiness probe", ShopPipeline.CONVERGE,
-          () -> Pods.ready(pod(first.getMetadata().getName())), shop::describe);
+      shop.awaitReady(first);
       shop.awaitStreaming();
       env.sh(DEPLOY_README.under(STATUS, "kubectl -n etl-demo wait --for=condition=Ready pipeline/shop-to-warehouse"));
       writer.close();
@@ -75,6 +74,7 @@ abstract class PipelineLifecycleScenarios extends ClusterScenario {
               ? null : Pods.container(last).getState().getTerminated();
         }, () -> String.valueOf(pods.last(first.getMetadata().getUid())));
         assertEquals(0, ended.getExitCode(), "the replicator's exit code after SIGTERM: " + ended);
+        shop.awaitReady(second);
         shop.awaitStreaming();
       }
       shop.assertConverged();
@@ -91,7 +91,7 @@ abstract class PipelineLifecycleScenarios extends ClusterScenario {
       }
       env.source().executeIn(shop.sourceDatabase, "INSERT INTO customers SELECT g, 'while paused ' || g FROM generate_series(5001, 5300) g");
       env.sh(DEPLOY_README.under("## Pause and resume", "kubectl -n etl-demo patch pipeline shop-to-warehouse --type merge -p '{\"spec\":{\"paused\":false}}'"));
-      shop.awaitPod("a replicator pod again after resume");
+      shop.awaitReady(shop.awaitPod("a replicator pod again after resume"));
       shop.awaitStreaming();
       shop.assertConverged();
     }
@@ -134,10 +134,6 @@ abstract class PipelineLifecycleScenarios extends ClusterScenario {
       assertTrue(status.contains("\"phase\"") && status.contains("public.orders"), status);
     }
     assertTrue(Files.exists(log));
-  }
-
-  private static Pod pod(String name) {
-    return env.admin().pods().inNamespace(NS).withName(name).get();
   }
 
   private static String replicaSetOf(Pod pod) {

@@ -71,15 +71,14 @@ abstract class ReplicatorFaultScenarios extends ClusterScenario {
       // a table's copy runs while its sync slot exists (created for the copy's snapshot, dropped at hand-over)
       await("a table copy under way", ShopPipeline.CONVERGE,
           () -> copy.slots().stream().anyMatch(s -> s.get(0).contains("_sync_")), copy::describe);
-      log.info("deleting pod {} during the copy: orders in the destination so far: {}", first.getMetadata().getName(),
-          copy.destination().queryOne(copy.destinationDatabase, "SELECT coalesce((SELECT reltuples::bigint FROM pg_class"
-              + " WHERE oid = to_regclass('public.orders')), 0)"));
+      log.info("deleting pod {} during the copy; orders in the destination so far: {}", first.getMetadata().getName(),
+          copy.destinationRows("orders"));
       env.sh("kubectl -n faults delete pod " + first.getMetadata().getName() + " --wait=false");
       Pod second = await("a new pod from the ReplicaSet", ShopPipeline.CONVERGE, () -> copy.pods().stream()
           .filter(p -> !p.getMetadata().getUid().equals(first.getMetadata().getUid()) && Pods.containerStarted(p))
           .findFirst().orElse(null), copy::describe);
+      copy.awaitReady(second);
       copy.awaitStreaming();
-      assertTrue(Pods.ready(env.admin().pods().inNamespace(NS).withName(second.getMetadata().getName()).get()));
     }
     copy.assertConverged();
   }
@@ -98,8 +97,7 @@ abstract class ReplicatorFaultScenarios extends ClusterScenario {
         return p != null && Pods.restarts(p) > restarts && Pods.containerStarted(p) ? p : null;
       }, copy::describe);
       assertEquals(137, lastTermination(restarted).getExitCode(), "128 + SIGKILL: " + lastTermination(restarted));
-      await("Ready again", ShopPipeline.CONVERGE,
-          () -> Pods.ready(env.admin().pods().inNamespace(NS).withName(pod.getMetadata().getName()).get()), copy::describe);
+      copy.awaitReady(restarted);
       copy.awaitStreaming();
     }
     copy.assertConverged();

@@ -26,7 +26,7 @@ final class SamplesDatabases {
     env.destination().execute("CREATE DATABASE warehouse OWNER etl_writer");
   }
 
-  /** A kustomization in the scratch directory over deploy/samples; {@code kubectl apply -k} it. */
+  /** A kustomization in the scratch directory over deploy/samples (by a relative path: kustomize refuses an absolute one); {@code kubectl apply -k} it. */
   static Path overlay(E2eEnvironment env, String sourcePassword, String destinationPassword) {
     try {
       Path dir = Files.createDirectories(env.scratch().resolve("samples-here"));
@@ -50,7 +50,7 @@ final class SamplesDatabases {
             - target: {kind: Secret, name: warehouse-postgres}
               patch: |-
                 - {op: replace, path: /stringData/password, value: "%6$s"}
-          """.formatted(env.repositoryRoot().resolve("deploy/samples"), env.serverHost(), env.source().port(),
+          """.formatted(dir.relativize(env.repositoryRoot().resolve("deploy/samples")), env.serverHost(), env.source().port(),
           env.destination().port(), sourcePassword, destinationPassword));
       return dir;
     } catch (IOException e) {

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -29,9 +31,9 @@ public final class ScenarioLog implements BeforeEachCallback, AfterEachCallback 
   public void afterEach(ExtensionContext context) {
     long millis = (System.nanoTime() - context.getStore(NAMESPACE).get("started", Long.class)) / 1_000_000;
     OnCluster on = context.getRequiredTestClass().getAnnotation(OnCluster.class);
-    String line = String.format("%s %s.%s on %s: %s in %.1f s", java.time.LocalTime.now().withNano(0),
+    String line = String.format("%s %s.%s on %s: %s in %.1f s", LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")),
         context.getRequiredTestClass().getSuperclass().getSimpleName(), context.getRequiredTestMethod().getName(),
-        on == null ? "?" : on.value(), context.getExecutionException().map(e -> "FAILED (" + e + ")").orElse("passed"),
+        on == null ? "?" : on.value(), context.getExecutionException().map(e -> "FAILED (" + e.toString().lines().findFirst().orElse("") + ")").orElse("passed"),
         millis / 1000.0);
     log.info("scenario {}", line);
     try {

@@ -150,6 +150,20 @@ final class ShopPipeline {
     }, this::describe);
   }
 
+  /** The pod's Ready condition True, which only its readiness probe on /readyz sets. */
+  Pod awaitReady(Pod pod) {
+    return await("pod " + pod.getMetadata().getName() + " Ready through its readiness probe", CONVERGE, () -> {
+      Pod now = env.admin().pods().inNamespace(namespace).withName(pod.getMetadata().getName()).get();
+      return now != null && Pods.ready(now) ? now : null;
+    }, this::describe);
+  }
+
+  /** Rows of {@code table} in the destination, 0 before the table exists there. */
+  long destinationRows(String table) {
+    boolean exists = destination().queryOne(destinationDatabase, "SELECT to_regclass('public." + table + "')") != null;
+    return exists ? count(destination(), table) : 0;
+  }
+
   /** Ready=True with reason Streaming. */
   Pipeline awaitStreaming() {
     return await(name + " Ready=True (Streaming)", CONVERGE, () -> {
