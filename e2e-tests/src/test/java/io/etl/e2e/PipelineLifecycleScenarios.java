@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.etl.api.testing.KubectlResult;
 import io.etl.api.v1alpha1.Pipeline;
 import io.etl.core.testing.ShellCommand;
+import io.etl.operator.testing.Resources;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * deploy/README.md's status, wait, port-forward and pause commands work as written; an edit rolls
  * the Deployment (the old pod ends with exit code 0 after SIGTERM); pause removes the pod and keeps
  * the slot, resume brings the rows written meanwhile; deletion removes the pod, then the slot and
- * the pipeline's rows in etl.*.
+ * the pipeline's rows in etl.*; with slotReclaimPolicy Retain, deletion keeps slot and state.
  */
 abstract class PipelineLifecycleScenarios extends ClusterScenario {
   private static final Logger log = LoggerFactory.getLogger(PipelineLifecycleScenarios.class);
@@ -106,11 +108,35 @@ abstract class PipelineLifecycleScenarios extends ClusterScenario {
       assertEquals("0", env.source().queryOne(shop.sourceDatabase, "SELECT count(*) FROM etl." + table + " WHERE pipeline_id = 'shop_to_warehouse'"),
           "rows of the pipeline in etl." + table);
     }
+    assertTrue(eventReasons(NS, NAME).contains("SlotsDropped"), "events: " + eventReasons(NS, NAME));
+  }
+
+  @Test
+  void retainKeepsTheSlotAndTheStateWhenThePipelineIsDeleted() {
+    ShopPipeline keep = new ShopPipeline(env, "keep", "keep").createDatabases(100, 500).reclaimPolicy("Retain").apply();
+    keep.awaitReady(keep.awaitPod("keep's replicator pod"));
+    keep.awaitStreaming();
+    keep.assertConverged();
+    env.sh("kubectl -n keep delete pipeline keep");
+    assertEquals(List.of(), keep.pods(), "replicator pods after deletion");
+    assertEquals(List.of(List.of("etl_keep_apply", "false")), keep.slots(), "the slot kept, inactive");
+    assertEquals("1", env.source().queryOne(keep.sourceDatabase, "SELECT count(*) FROM etl.pipelines WHERE pipeline_id = 'keep'"));
+    assertTrue(eventReasons("keep", "keep").contains("SlotRetained"), "events: " + eventReasons("keep", "keep"));
+    env.source().execute("SELECT pg_drop_replication_slot('etl_keep_apply')");
+  }
+
+  private static List<String> eventReasons(String namespace, String name) {
+    return env.admin().v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName())).map(Event::getReason).toList();
   }
 
   private static void assertStatusAndPrinterColumns(Pipeline ready) {
     assertEquals("2/2", ready.getStatus().tables.summary);
+    assertEquals("etl_shop_to_warehouse_apply", ready.getStatus().slot.name);
+    assertTrue(ready.getStatus().slot.active, "slot active");
     assertNotNull(ready.getStatus().slot.lagBytes, "lag");
+    assertTrue(Resources.conditionIs(ready, "SlotHealthy", "True", "WalReserved"), Resources.describe(ready));
+    assertTrue(Resources.conditionIs(ready, "SourceReachable", "True", null), Resources.describe(ready));
     String get = env.sh(DEPLOY_README.under(STATUS, "kubectl -n etl-demo get pipelines  "));
     String row = get.lines().filter(l -> l.startsWith(NAME + " ")).findFirst().orElseThrow(() -> new AssertionError(get));
     assertTrue(row.matches(NAME + "\\s+True\\s+Streaming\\s+2/2\\s+\\d+(\\.\\d)? (B|KiB|MiB)\\s+warehouse\\s+\\d+[smh].*"), get);

@@ -29,6 +29,7 @@ final class ShopPipeline {
   final String id;
   final String sourceDatabase;
   final String destinationDatabase;
+  private String reclaimPolicy = "Delete";
 
   /** Databases named as the pipeline id. */
   ShopPipeline(E2eEnvironment env, String namespace, String name) {
@@ -68,6 +69,12 @@ final class ShopPipeline {
         "INSERT INTO customers SELECT g, 'customer ' || g FROM generate_series(1, " + customers + ") g",
         "INSERT INTO orders SELECT g, 1 + g % " + Math.max(1, customers) + ", g * 1.25 FROM generate_series(1, " + orders + ") g",
         "CREATE PUBLICATION " + publication + " FOR TABLE customers, orders");
+  }
+
+  /** spec.slotReclaimPolicy of the Pipeline {@link #apply} writes: Delete (the default) or Retain. */
+  ShopPipeline reclaimPolicy(String policy) {
+    this.reclaimPolicy = policy;
+    return this;
   }
 
   /** The namespace (restricted), the operator's Secret grant there, the password Secret, the Destination and the Pipeline. */
@@ -115,11 +122,11 @@ final class ShopPipeline {
             passwordSecretRef: {name: %2$s-postgres, key: password}
           publication: %8$s_pub
           destinationRef: {name: %2$s-sink}
-          slotReclaimPolicy: Delete
+          slotReclaimPolicy: %12$s
           heartbeatIntervalSeconds: 1
         %9$s
         """.formatted(namespace, name, env.serverHost(), source().port(), destination().port(), password,
-        PostgresServer.PASSWORD, id, pipelineSpecExtra.indent(2).stripTrailing(), destinationDatabase, sourceDatabase);
+        PostgresServer.PASSWORD, id, pipelineSpecExtra.indent(2).stripTrailing(), destinationDatabase, sourceDatabase, reclaimPolicy);
     KubectlResult applied = env.cluster().kubectlWithInput(manifests, "apply", "-f", "-");
     assertTrue(applied.succeeded(), () -> applied + "\n" + manifests);
     return this;
