@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Removes everything a local node made, whether it stopped cleanly or its JVM was killed half way:
- * the processes (containers through their cgroups and containerd's pid files, the daemons through
- * their pid files, each checked to still be what was started), kube-proxy's and the guard's
+ * the processes (containers through their cgroups and containerd's pid files, the daemons and
+ * containerd's shims through their command lines, which name the node's directory), kube-proxy's and the guard's
  * firewall rules, every mount under the node's directory, the bridge and the pods' veths, the
  * cgroups, the sysctls the node changed, the files the daemons left in fixed places, and the
  * directory. The same code runs before a node starts (a previous run's leftovers) and after it
@@ -137,26 +137,17 @@ final class NodeCleanup {
     return pids;
   }
 
-  /** The daemons' pid files, each pid only while its command line still names the node's directory (pids get reused). */
+  /**
+   * The node's daemons and containerd's shims: every process whose command line names the node's
+   * directory (each daemon's configuration is there, each shim is started with the socket there).
+   * A shim whose containerd died outlives its task, and its bundle (with shim.pid) may be gone.
+   */
   private List<Long> daemonProcesses() {
-    List<Long> pids = new ArrayList<>();
-    if (!Files.isDirectory(files.pids())) {
-      return pids;
-    }
-    try (Stream<Path> found = Files.list(files.pids())) {
-      for (Path p : found.toList()) {
-        List<Long> listed = new ArrayList<>();
-        readPids(p, listed);
-        for (long pid : listed) {
-          if (commandLine(pid).contains(files.root().toString())) {
-            pids.add(pid);
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return pids;
+    String root = files.root().toString() + "/";
+    long self = ProcessHandle.current().pid();
+    return ProcessHandle.allProcesses().map(ProcessHandle::pid)
+        .filter(pid -> pid != self && commandLine(pid).contains(root))
+        .toList();
   }
 
   /**
