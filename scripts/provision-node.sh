@@ -110,7 +110,7 @@ rm -rf "$NODE_DIR"/.staging-*
 STAGE="$(mktemp -d "$NODE_DIR/.staging-${K8S_VERSION}.XXXXXX")"
 trap 'rm -rf "$STAGE"' EXIT
 started=$SECONDS
-echo "node: building ${BINARIES[*]} v$K8S_VERSION and the pause image into $TARGET (once per machine; about a minute with the Go cache of provision-control-plane.sh, longer from an empty one)"
+echo "node: building ${BINARIES[*]} v$K8S_VERSION and the pause image into $TARGET (once per machine; one to three minutes after provision-control-plane.sh has filled the Go caches)"
 
 export GOFLAGS=-mod=mod CGO_ENABLED=0
 mkdir -p "$STAGE/k8s" "$STAGE/bin" "$STAGE/pause/rootfs" "$STAGE/pause/image/layer"

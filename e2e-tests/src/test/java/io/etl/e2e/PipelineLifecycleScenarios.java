@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A Pipeline's whole life on the cluster, from deploy/samples pointed at the test's servers (an
@@ -34,7 +32,6 @@ import org.slf4j.LoggerFactory;
  * the pipeline's rows in etl.*; with slotReclaimPolicy Retain, deletion keeps slot and state.
  */
 abstract class PipelineLifecycleScenarios extends ClusterScenario {
-  private static final Logger log = LoggerFactory.getLogger(PipelineLifecycleScenarios.class);
   private static final String NS = "etl-demo";
   private static final String NAME = "shop-to-warehouse";
   private static final String STATUS = "## Status";
@@ -97,7 +94,7 @@ abstract class PipelineLifecycleScenarios extends ClusterScenario {
       shop.awaitStreaming();
       shop.assertConverged();
     }
-    log.info("kubectl get pods,pipelines -A -o wide at the end of the lifecycle:\n{}", env.sh("kubectl get pods,pipelines -A -o wide"));
+    env.sh("kubectl get pods,pipelines -A -o wide"); // logged: the state at the end of the lifecycle
 
     // delete (slotReclaimPolicy Delete): the pod goes, then the slot and the rows in etl.*
     env.sh("kubectl -n etl-demo delete pipeline shop-to-warehouse --wait=false");
