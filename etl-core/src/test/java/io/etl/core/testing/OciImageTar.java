@@ -33,6 +33,17 @@ public final class OciImageTar {
   }
 
   /**
+   * The name the tar gives its image ({@code org.opencontainers.image.ref.name} of the index), e.g.
+   * {@code etl/replicator:0.1.0-SNAPSHOT}: what {@code ctr images import} registers it as.
+   */
+  public static String referenceName(Path tar) throws IOException {
+    JsonNode manifest = JSON.readTree(smallEntries(tar).get("index.json")).get("manifests").get(0);
+    JsonNode name = manifest.path("annotations").get("org.opencontainers.image.ref.name");
+    assertTrue(name != null, "index.json of " + tar + " names no image: " + manifest);
+    return name.asText();
+  }
+
+  /**
    * Unpacks the image's filesystem into {@code rootfs}: every layer, in order, with the system's
    * tar (Jib's layers hold no whiteouts, so applying them in order is the whole merge).
    */

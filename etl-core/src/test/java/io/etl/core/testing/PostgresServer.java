@@ -43,9 +43,30 @@ public final class PostgresServer implements AutoCloseable {
     return start("logical", tls);
   }
 
+  /**
+   * A server that also listens on {@code address} (besides localhost) and admits clients from
+   * {@code clientSubnet} (CIDR) there with a password, replication included: for clients that are
+   * not on this host's loopback, such as pods that reach the test's host through a bridge. With
+   * {@code tls} it presents that certificate and refuses TCP connections without TLS, as
+   * {@link #startWithTls} does; without, it takes plain connections.
+   */
+  public static PostgresServer startListeningOn(String address, String clientSubnet, TestCertificates.ServerFiles tls) {
+    return start("logical", tls, new ExtraListener(address, clientSubnet));
+  }
+
+  /** Another address to listen on, and the clients admitted there. */
+  private record ExtraListener(String address, String clientSubnet) {}
+
   private static PostgresServer start(String walLevel, TestCertificates.ServerFiles tls) {
+    return start(walLevel, tls, null);
+  }
+
+  private static PostgresServer start(String walLevel, TestCertificates.ServerFiles tls, ExtraListener extra) {
     try {
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+      if (extra != null) {
+        builder.setServerConfig("listen_addresses", "localhost," + extra.address());
+      }
       if (tls != null) {
         // the key file is ours, mode 0600; the server runs as this process's user, so it may read it
         builder.setServerConfig("ssl", "on")
@@ -66,7 +87,7 @@ public final class PostgresServer implements AutoCloseable {
               .start();
       PostgresServer server = new PostgresServer(pg);
       server.execute("ALTER USER postgres PASSWORD '" + PASSWORD + "'");
-      server.requirePasswordsOverTcp(tls == null ? "host" : "hostssl");
+      server.requirePasswordsOverTcp(tls == null ? "host" : "hostssl", extra == null ? null : extra.clientSubnet());
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -77,16 +98,21 @@ public final class PostgresServer implements AutoCloseable {
    * The embedded server trusts every connection; make TCP log-ins check passwords the way a
    * production pg_hba.conf does, so wrong-password paths are real.
    */
-  private void requirePasswordsOverTcp(String hostType) {
+  private void requirePasswordsOverTcp(String hostType, String extraSubnet) {
     try {
       java.nio.file.Path hba = java.nio.file.Path.of(queryOne("postgres", "SHOW hba_file"));
-      java.nio.file.Files.writeString(hba, String.join("\n",
+      List<String> lines = new ArrayList<>(List.of(
           "local all all trust",
           hostType + " all all 127.0.0.1/32 scram-sha-256",
           hostType + " all all ::1/128 scram-sha-256",
           hostType + " replication all 127.0.0.1/32 scram-sha-256",
-          hostType + " replication all ::1/128 scram-sha-256",
-          ""));
+          hostType + " replication all ::1/128 scram-sha-256"));
+      if (extraSubnet != null) {
+        lines.add(hostType + " all all " + extraSubnet + " scram-sha-256");
+        lines.add(hostType + " replication all " + extraSubnet + " scram-sha-256");
+      }
+      lines.add("");
+      java.nio.file.Files.writeString(hba, String.join("\n", lines));
       execute("SELECT pg_reload_conf()");
       // the postmaster reloads asynchronously: wait until a wrong password is refused
       for (int attempt = 0; attempt < 200; attempt++) {

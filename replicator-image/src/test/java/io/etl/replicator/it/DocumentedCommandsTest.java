@@ -32,7 +32,11 @@ class DocumentedCommandsTest {
     Map<String, Where> readme = new LinkedHashMap<>();
     readme.put("./mvnw -B -q package -DskipTests && java -cp 'replicator-image/target/lib/*' io.etl.replicator.demo.Demo",
         runBy("ReadmeCommandsIT", "the demo part, on the target/lib of the build's package phase"));
-    readme.put("scripts/provision-control-plane.sh && ./mvnw -B verify", runBy(".ci/run", "CI's entry point, verbatim"));
+    readme.put("scripts/provision-control-plane.sh && scripts/provision-node.sh && ./mvnw -B verify",
+        runBy(".ci/run", "CI's entry point, verbatim"));
+    readme.put("./mvnw -B -pl e2e-tests -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false"
+        + " -Dit.test='*OnLocalNodeIT' -Dfailsafe.failIfNoSpecifiedTests=false",
+        notHere("it is the e2e suite itself, alone; ./mvnw -B verify (.ci/run) runs the same classes as part of every test"));
     readme.put("./mvnw -B -q package -DskipTests", runBy("ReadmeCommandsIT", "checked to be the build the package phase runs"));
     readme.put("SOURCE_PASSWORD=… DESTINATION_PASSWORD=… java -cp 'replicator-image/target/lib/*' io.etl.replicator.Main path/to/pipeline.yaml",
         runBy("ReadmeCommandsIT", "placeholders filled in"));
@@ -70,8 +74,15 @@ class DocumentedCommandsTest {
     deploy.put("kubectl apply -k deploy/base                      # CRDs, etl-system, RBAC, operator",
         runBy("DeployReadmeCommandsTest", "against a real API server"));
     deploy.put("kubectl -n etl-system rollout status deploy/etl-operator",
-        notHere("needs a kubelet and kube-controller-manager to run the operator's pod; the test control plane has an API"
-            + " server only"));
+        runBy("E2eEnvironment", "on the e2e suite's real node, after kubectl apply -k deploy/overlays/e2e, before every scenario"));
+    for (String load : List.of("ctr -n k8s.io images import operator/target/jib-image.tar",
+        "ctr -n k8s.io images import replicator-image/target/jib-image.tar",
+        "ctr -n k8s.io images tag --force etl/operator:0.1.0-SNAPSHOT docker.io/etl/operator:0.1.0-SNAPSHOT",
+        "ctr -n k8s.io images tag --force etl/replicator:0.1.0-SNAPSHOT docker.io/etl/replicator:0.1.0-SNAPSHOT")) {
+      deploy.put(load, runBy("InstallScenarios", "against the e2e node's containerd (CONTAINERD_ADDRESS names its socket)"));
+    }
+    deploy.put("kubectl apply -k deploy/overlays/e2e",
+        runBy("E2eEnvironment", "the e2e suite's install on its real node, with the images loaded as above"));
     deploy.put("kubectl -n my-namespace create rolebinding etl-operator-secret-reader"
         + " --clusterrole=etl-operator-secret-reader --serviceaccount=etl-system:etl-operator",
         runBy("DeployReadmeCommandsTest", "against a real API server"));
@@ -83,9 +94,9 @@ class DocumentedCommandsTest {
     deploy.put("kubectl -n my-namespace create rolebinding etl-operator --clusterrole=etl-operator"
         + " --serviceaccount=etl-system:etl-operator", runBy("NamespacedInstallTest", "the namespace it then watches"));
     deploy.put("kubectl -n etl-demo port-forward deploy/etl-shop-to-warehouse 9188:9188",
-        notHere("needs a kubelet running the replicator's pod; PublicPortTest runs the commands that go through it against"
-            + " the replicator's loopback admin port, where a port-forward lands"));
-    deploy.put("curl -sS http://127.0.0.1:9188/status", runBy("PublicPortTest", "against a replicator on the default admin port"));
+        runBy("PipelineLifecycleScenarios", "on the e2e suite's real node, to the sample Pipeline's replicator pod"));
+    deploy.put("curl -sS http://127.0.0.1:9188/status", runBy("PipelineLifecycleScenarios", "through that port-forward;"
+        + " PublicPortTest runs it against a replicator on the default admin port too"));
     for (String status : List.of(
         "kubectl -n etl-demo get pipelines                    # READY PHASE TABLES LAG DESTINATION AGE",
         "kubectl -n etl-demo get pipelines -o wide            # + SLOT WAL REASON",
@@ -98,8 +109,7 @@ class DocumentedCommandsTest {
       deploy.put(status, runBy("DeployReadmeCommandsTest", "against a real API server, on the samples"));
     }
     deploy.put("kubectl -n etl-demo wait --for=condition=Ready pipeline/shop-to-warehouse --timeout=15m",
-        notHere("the samples' database hosts do not exist here, so the sample never gets Ready; PipelineLifecycleTest runs"
-            + " kubectl wait --for=condition=Ready on a streaming Pipeline of its own"));
+        runBy("PipelineLifecycleScenarios", "on the e2e suite's real node, the samples pointed at the test's servers"));
     COMMANDS.put("deploy/README.md", deploy);
 
     Map<String, Where> image = new LinkedHashMap<>();
@@ -144,7 +154,8 @@ class DocumentedCommandsTest {
   @Test
   void ciRunsTheReadmesTestCommand() throws IOException {
     String ci = Files.readString(ROOT.resolve(".ci/run"));
-    assertTrue(ci.contains("scripts/provision-control-plane.sh") && ci.contains("./mvnw -B verify"), ci);
+    assertTrue(ci.contains("scripts/provision-control-plane.sh") && ci.contains("scripts/provision-node.sh")
+        && ci.contains("./mvnw -B verify"), ci);
   }
 
   private static boolean exists(String test) {
