@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  *     dataset is a configuration error)
  * @param credentials a service-account key JSON ({@code file}: the key file, {@code env}: the JSON
  *     itself); absent means Application Default Credentials
+ * @param endpoints where to reach BigQuery instead of Google's public endpoints (an emulator, or
+ *     Private Service Connect); absent for Google's
  */
 public record BigQueryConfig(
     String projectId,
@@ -23,7 +25,8 @@ public record BigQueryConfig(
     String location,
     Integer maxStalenessMinutes,
     Boolean createDataset,
-    SecretRef credentials) {
+    SecretRef credentials,
+    BigQueryEndpoints endpoints) {
 
   public static final int DEFAULT_MAX_STALENESS_MINUTES = 15;
 
@@ -35,6 +38,12 @@ public record BigQueryConfig(
   public BigQueryConfig {
     maxStalenessMinutes = maxStalenessMinutes == null ? DEFAULT_MAX_STALENESS_MINUTES : maxStalenessMinutes;
     createDataset = createDataset != null && createDataset;
+  }
+
+  /** A destination at Google's public endpoints. */
+  public BigQueryConfig(String projectId, String datasetId, String location, Integer maxStalenessMinutes,
+      Boolean createDataset, SecretRef credentials) {
+    this(projectId, datasetId, location, maxStalenessMinutes, createDataset, credentials, null);
   }
 
   public void validate(String field, List<String> problems) {
@@ -60,6 +69,9 @@ public record BigQueryConfig(
     }
     if (credentials != null) {
       credentials.validate(field + ".credentials", problems);
+    }
+    if (endpoints != null) {
+      endpoints.validate(field + ".endpoints", credentials != null, problems);
     }
   }
 }

@@ -1,12 +1,16 @@
 package io.etl.destinations.bigquery;
 
 import com.google.api.gax.core.FixedCredentialsProvider;
+import com.google.api.gax.core.NoCredentialsProvider;
+import com.google.api.gax.grpc.InstantiatingGrpcChannelProvider;
 import com.google.auth.oauth2.GoogleCredentials;
+import com.google.cloud.NoCredentials;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryOptions;
 import com.google.cloud.bigquery.storage.v1.BigQueryWriteClient;
 import com.google.cloud.bigquery.storage.v1.BigQueryWriteSettings;
 import io.etl.core.config.BigQueryConfig;
+import io.etl.core.config.BigQueryEndpoints;
 import io.etl.core.error.EtlException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,7 +20,8 @@ import java.util.List;
 /**
  * Builds the two Google clients the destination uses from its config: credentials from a
  * service-account key JSON, or Application Default Credentials when none is configured. The key
- * is never logged or put into a message.
+ * is never logged or put into a message. With {@code endpoints} the clients talk to those instead
+ * of Google's; plain-http endpoints (an emulator) get plaintext gRPC and no credentials at all.
  */
 public final class BigQueryClients {
   private static final List<String> SCOPES = List.of("https://www.googleapis.com/auth/bigquery");
@@ -28,18 +33,27 @@ public final class BigQueryClients {
    * @param pipelineId the pipeline writing there: its tables carry it as a label
    */
   public static BigQueryDestination destination(BigQueryConfig config, String serviceAccountKeyJson, String pipelineId) {
-    GoogleCredentials credentials = credentials(serviceAccountKeyJson);
-    BigQuery bigquery = BigQueryOptions.newBuilder()
+    BigQueryEndpoints endpoints = config.endpoints();
+    boolean anonymous = endpoints != null && endpoints.plaintext();
+    GoogleCredentials credentials = anonymous ? null : credentials(serviceAccountKeyJson);
+    BigQueryOptions.Builder options = BigQueryOptions.newBuilder()
         .setProjectId(config.projectId())
-        .setLocation(config.location())
-        .setCredentials(credentials)
-        .build()
-        .getService();
+        .setLocation(config.location());
+    options.setCredentials(anonymous ? NoCredentials.getInstance() : credentials);
+    BigQueryWriteSettings.Builder write = BigQueryWriteSettings.newBuilder()
+        .setCredentialsProvider(anonymous ? NoCredentialsProvider.create() : FixedCredentialsProvider.create(credentials));
+    if (endpoints != null) {
+      options.setHost(endpoints.api());
+      InstantiatingGrpcChannelProvider.Builder channel = InstantiatingGrpcChannelProvider.newBuilder()
+          .setEndpoint(endpoints.storageHostAndPort());
+      if (anonymous) {
+        channel.setChannelConfigurator(b -> b.usePlaintext());
+      }
+      write.setEndpoint(endpoints.storageHostAndPort()).setTransportChannelProvider(channel.build());
+    }
+    BigQuery bigquery = options.build().getService();
     try {
-      BigQueryWriteClient writeClient = BigQueryWriteClient.create(BigQueryWriteSettings.newBuilder()
-          .setCredentialsProvider(FixedCredentialsProvider.create(credentials))
-          .build());
-      return new BigQueryDestination(config, bigquery, writeClient, pipelineId);
+      return new BigQueryDestination(config, bigquery, BigQueryWriteClient.create(write.build()), pipelineId);
     } catch (IOException e) {
       throw EtlException.retryable("destination_unreachable",
           "the BigQuery Storage Write API client could not be set up (" + e.getClass().getSimpleName() + ").", "", e);

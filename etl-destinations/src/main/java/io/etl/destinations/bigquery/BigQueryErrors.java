@@ -113,23 +113,36 @@ final class BigQueryErrors {
 
   private EtlException byHttp(BigQueryException e, String action) {
     BigQueryError error = e.getError();
-    String reason = error == null ? "" : error.getReason();
-    String what = "BigQuery answered HTTP " + e.getCode() + (reason == null || reason.isEmpty() ? "" : " " + reason)
-        + " while " + action + ": " + e.getMessage() + ".";
+    String reason = error == null || error.getReason() == null ? "" : error.getReason();
+    // The client reports errors that BigQuery put in a 200 response (a query whose job ran and
+    // failed) with no HTTP status: their reason is all there is to go by.
+    int code = e.getCode() == BaseServiceException.UNKNOWN_CODE ? REASON_STATUS.getOrDefault(reason, e.getCode()) : e.getCode();
+    String what = "BigQuery answered " + (e.getCode() == BaseServiceException.UNKNOWN_CODE ? "" : "HTTP " + e.getCode() + " ")
+        + (reason.isEmpty() ? "an error" : reason) + " while " + action + ": " + e.getMessage() + ".";
     if ("quotaExceeded".equals(reason) || "rateLimitExceeded".equals(reason)) {
       return EtlException.retryable("destination_quota", what,
           "if this persists, raise the BigQuery quotas of project " + projectId + ".", e);
     }
-    if (e.isRetryable() || e.getCode() == 429 || e.getCode() >= 500 || e.getCode() == BaseServiceException.UNKNOWN_CODE) {
+    if (e.isRetryable() || code == 429 || code >= 500 || code == BaseServiceException.UNKNOWN_CODE) {
       return EtlException.retryable("destination_unavailable", what, "", e);
     }
-    return switch (e.getCode()) {
+    return switch (code) {
       case 401 -> unauthenticated(what, e);
       case 403 -> permissionDenied(what, e);
       case 404 -> notFound(what, e);
       default -> invalid(what, e);
     };
   }
+
+  /** The HTTP status BigQuery gives each error reason (cloud.google.com/bigquery/docs/error-messages). */
+  private static final Map<String, Integer> REASON_STATUS = Map.ofEntries(
+      Map.entry("invalid", 400), Map.entry("invalidQuery", 400), Map.entry("invalidUser", 400),
+      Map.entry("resourcesExceeded", 400), Map.entry("responseTooLarge", 403), Map.entry("accessDenied", 403),
+      Map.entry("billingNotEnabled", 403), Map.entry("blocked", 403), Map.entry("notFound", 404),
+      Map.entry("duplicate", 409), Map.entry("resourceInUse", 400), Map.entry("notImplemented", 501),
+      Map.entry("backendError", 500), Map.entry("internalError", 500), Map.entry("jobBackendError", 500),
+      Map.entry("jobInternalError", 500), Map.entry("tableUnavailable", 503), Map.entry("timeout", 503),
+      Map.entry("stopped", 503));
 
   private EtlException permissionDenied(String what, Throwable cause) {
     return EtlException.fatal("destination_permission_denied", what,

@@ -54,8 +54,11 @@ final class PositionTable {
   }
 
   Optional<TxPosition> read(String streamId) {
+    // BigQuery keeps one row per stream (the UPSERT with the highest position wins); the ORDER BY
+    // asks for that same row wherever the records have not been merged (an emulator appends them)
     Optional<FieldValueList> row = Dataset.first(dataset.run(
-        "SELECT commit_lsn, ordinal FROM " + dataset.qualified(BigQueryNames.POSITIONS_TABLE) + " WHERE stream_id = @stream",
+        "SELECT commit_lsn, ordinal FROM " + dataset.qualified(BigQueryNames.POSITIONS_TABLE) + " WHERE stream_id = @stream"
+            + " ORDER BY commit_lsn DESC, ordinal DESC LIMIT 1",
         Map.of("stream", QueryParameterValue.string(streamId)), "reading the position of stream " + streamId));
     return row.map(r -> new TxPosition(new Lsn(r.get("commit_lsn").getLongValue()), r.get("ordinal").getLongValue()));
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.cloud.bigquery.BigQueryError;
 import com.google.cloud.bigquery.BigQueryException;
 import io.etl.core.error.EtlException;
+import java.util.List;
 import io.grpc.Status;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -64,6 +65,25 @@ class BigQueryErrorsTest {
     assertEquals("BigQuery answered HTTP 403 accessDenied while creating table t: Access Denied.", http.reason());
 
     assertEquals("destination_auth_failed", grpc(Status.UNAUTHENTICATED).category());
+  }
+
+  /** What the client throws for errors in a 200 response (a query job that ran and failed): no HTTP status, a reason. */
+  private EtlException failedJob(String reason) {
+    return errors.classify(new BigQueryException(List.of(new BigQueryError(reason, "query", "it failed"))), "running DDL");
+  }
+
+  @Test
+  void errorsOfAFailedQueryJobAreClassifiedByTheirReason() {
+    EtlException invalid = failedJob("invalidQuery");
+    assertFalse(invalid.isRetryable(), "a statement BigQuery refuses is not retried for ever");
+    assertEquals("destination_invalid_request", invalid.category());
+    assertEquals("BigQuery answered invalidQuery while running DDL: it failed.", invalid.reason());
+    assertEquals("destination_not_found", failedJob("notFound").category());
+    assertEquals("destination_permission_denied", failedJob("accessDenied").category());
+    assertTrue(failedJob("backendError").isRetryable());
+    assertTrue(failedJob("jobInternalError").isRetryable());
+    assertEquals("destination_quota", failedJob("rateLimitExceeded").category());
+    assertTrue(failedJob("somethingNew").isRetryable(), "an error nothing says is final is retried");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etl.core.config.BigQueryConfig;
+import io.etl.core.config.BigQueryEndpoints;
 import io.etl.core.config.PipelineConfig;
 import io.etl.core.config.SecretRef;
 import java.io.IOException;
@@ -214,6 +215,46 @@ class ConfigLoaderTest {
     BigQueryConfig bigquery = loader.parse(yaml, "README.md").destination().bigquery();
     assertEquals(new BigQueryConfig("my-project", "shop_replica", "US", 15, true,
         new SecretRef(null, "/var/run/secrets/etl/bigquery/key.json")), bigquery);
+  }
+
+  @Test
+  void readmeBigQueryEmulatorExampleIsValid() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+    int marker = readme.indexOf("<!-- bigquery-emulator-example");
+    assertTrue(marker >= 0, "README.md has no BigQuery emulator example block");
+    int start = readme.indexOf("```yaml\n", marker) + "```yaml\n".length();
+    String block = readme.substring(start, readme.indexOf("```", start));
+    BigQueryConfig bigquery = loader.parse(VALID.replace("destination:\n  type: memory\n", block), "README.md")
+        .destination().bigquery();
+    assertEquals(new BigQueryEndpoints("http://localhost:9050", "http://localhost:9060"), bigquery.endpoints());
+    assertTrue(bigquery.endpoints().plaintext());
+    assertEquals("localhost:9060", bigquery.endpoints().storageHostAndPort());
+  }
+
+  @Test
+  void bigQueryEndpointsAreUrlsOfOneSchemeAndPlainHttpCarriesNoCredentials() {
+    String bigquery = "type: bigquery\n  bigquery: {projectId: my-project, datasetId: d, ";
+    assertEquals(
+        "etl: config file p.yaml is invalid: destination.bigquery.endpoints.api must be http://host:port or"
+            + " https://host[:port] with nothing after the port, got 'http://localhost:9050/bigquery';"
+            + " destination.bigquery.endpoints.storage is required with endpoints (http://host:port or"
+            + " https://host[:port]). Fix: correct those fields in p.yaml.",
+        failure(VALID.replace("type: memory", bigquery + "endpoints: {api: 'http://localhost:9050/bigquery'}}")));
+    assertEquals(
+        "etl: config file p.yaml is invalid: destination.bigquery.endpoints are plain http, which never carries"
+            + " credentials: leave out the credentials, or use https endpoints. Fix: correct that field in p.yaml.",
+        failure(VALID.replace("type: memory", bigquery + "credentials: {env: KEY}, endpoints: {api: 'http://e:9050',"
+            + " storage: 'http://e:9060'}}")));
+    assertEquals(
+        "etl: config file p.yaml is invalid: destination.bigquery.endpoints.api and destination.bigquery.endpoints.storage"
+            + " must both be http (an emulator, no credentials) or both https, got https and http. Fix: correct that"
+            + " field in p.yaml.",
+        failure(VALID.replace("type: memory", bigquery + "endpoints: {api: 'https://bq.example', storage: 'http://e:9060'}}")));
+    BigQueryEndpoints psc = loader.parse(VALID.replace("type: memory", bigquery + "endpoints: {api:"
+        + " 'https://bigquery-psc.p.googleapis.com', storage: 'https://bigquerystorage-psc.p.googleapis.com'}}"), "p.yaml")
+        .destination().bigquery().endpoints();
+    assertFalse(psc.plaintext());
+    assertEquals("bigquerystorage-psc.p.googleapis.com:443", psc.storageHostAndPort());
   }
 
   @Test
