@@ -29,11 +29,14 @@ public record BigQueryConfig(
     BigQueryEndpoints endpoints) {
 
   public static final int DEFAULT_MAX_STALENESS_MINUTES = 15;
+  /** Up to a day, BigQuery's own limit for max_staleness on a CDC table. */
+  public static final Range MAX_STALENESS_MINUTES = new Range(0, 24 * 60);
+  public static final Range DATASET_ID_LENGTH = new Range(1, 1024);
 
   // https://cloud.google.com/resource-manager/docs/creating-managing-projects: 6-30 characters,
   // optionally behind a domain prefix ("example.com:my-project")
   private static final Pattern PROJECT = Pattern.compile("([a-z][a-z0-9.-]*:)?[a-z][a-z0-9-]{4,28}[a-z0-9]");
-  private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_]{1,1024}");
+  private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_]+");
 
   public BigQueryConfig {
     maxStalenessMinutes = maxStalenessMinutes == null ? DEFAULT_MAX_STALENESS_MINUTES : maxStalenessMinutes;
@@ -55,6 +58,8 @@ public record BigQueryConfig(
     }
     if (datasetId == null || datasetId.isBlank()) {
       problems.add(field + ".datasetId is required");
+    } else if (!DATASET_ID_LENGTH.contains(datasetId.length())) {
+      DATASET_ID_LENGTH.checkLength(field + ".datasetId", datasetId, problems);
     } else if (!DATASET.matcher(datasetId).matches()) {
       problems.add(field + ".datasetId may hold only letters, digits and underscores, got '" + datasetId + "'");
     }
@@ -64,9 +69,7 @@ public record BigQueryConfig(
     if (createDataset && (location == null || location.isBlank())) {
       problems.add(field + ".location is required when " + field + ".createDataset is true");
     }
-    if (maxStalenessMinutes < 0 || maxStalenessMinutes > 24 * 60) {
-      problems.add(field + ".maxStalenessMinutes must be between 0 and 1440, got " + maxStalenessMinutes);
-    }
+    MAX_STALENESS_MINUTES.check(field + ".maxStalenessMinutes", maxStalenessMinutes, problems);
     if (credentials != null) {
       credentials.validate(field + ".credentials", problems);
     }
