@@ -43,10 +43,9 @@ public record BigQueryConfig(
     createDataset = createDataset != null && createDataset;
   }
 
-  /** A destination at Google's public endpoints. */
-  public BigQueryConfig(String projectId, String datasetId, String location, Integer maxStalenessMinutes,
-      Boolean createDataset, SecretRef credentials) {
-    this(projectId, datasetId, location, maxStalenessMinutes, createDataset, credentials, null);
+  /** Every setting unset (the loader's defaults: Google's endpoints, Application Default Credentials) until one is given. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   public void validate(String field, List<String> problems) {
@@ -75,6 +74,58 @@ public record BigQueryConfig(
     }
     if (endpoints != null) {
       endpoints.validate(field + ".endpoints", credentials != null, problems);
+    }
+  }
+
+  /** A {@link BigQueryConfig} a setting at a time; what is not set gets the record's default. */
+  public static final class Builder {
+    private String projectId;
+    private String datasetId;
+    private String location;
+    private Integer maxStalenessMinutes;
+    private Boolean createDataset;
+    private SecretRef credentials;
+    private BigQueryEndpoints endpoints;
+
+    private Builder() {}
+
+    public Builder projectId(String projectId) {
+      this.projectId = projectId;
+      return this;
+    }
+
+    public Builder datasetId(String datasetId) {
+      this.datasetId = datasetId;
+      return this;
+    }
+
+    public Builder location(String location) {
+      this.location = location;
+      return this;
+    }
+
+    public Builder maxStalenessMinutes(Integer maxStalenessMinutes) {
+      this.maxStalenessMinutes = maxStalenessMinutes;
+      return this;
+    }
+
+    public Builder createDataset(Boolean createDataset) {
+      this.createDataset = createDataset;
+      return this;
+    }
+
+    public Builder credentials(SecretRef credentials) {
+      this.credentials = credentials;
+      return this;
+    }
+
+    public Builder endpoints(BigQueryEndpoints endpoints) {
+      this.endpoints = endpoints;
+      return this;
+    }
+
+    public BigQueryConfig build() {
+      return new BigQueryConfig(projectId, datasetId, location, maxStalenessMinutes, createDataset, credentials, endpoints);
     }
   }
 }

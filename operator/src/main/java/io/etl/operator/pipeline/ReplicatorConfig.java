@@ -90,8 +90,11 @@ public final class ReplicatorConfig {
     if (spec.type == DestinationType.BIGQUERY) {
       BigQueryTarget bq = spec.bigquery;
       String key = secrets.filePath("bigquery-credentials");
-      return new DestinationConfig("bigquery", null, new BigQueryConfig(bq.projectId, bq.datasetId, bq.location,
-          bq.maxStalenessMinutes, bq.createDataset, key == null ? null : new SecretRef(null, key)));
+      return new DestinationConfig("bigquery", null, BigQueryConfig.builder()
+          .projectId(bq.projectId).datasetId(bq.datasetId).location(bq.location)
+          .maxStalenessMinutes(bq.maxStalenessMinutes).createDataset(bq.createDataset)
+          .credentials(key == null ? null : new SecretRef(null, key))
+          .build());
     }
     return new DestinationConfig("postgres",
         endpoint(spec.postgres, SecretWiring.DESTINATION_PASSWORD_ENV, secrets.filePath("destination-ca")));

@@ -56,7 +56,8 @@ class ConfigLoaderTest {
         .source(new PostgresConnectionConfig("db", 5432, "shop", "etl", new SecretRef("ETL_SOURCE_PASSWORD", null), null,
             "/etc/etl/secrets/source-ca/ca.crt"))
         .destination(new DestinationConfig("bigquery", null,
-            new BigQueryConfig("acme-analytics", "shop", "EU", 5, true, new SecretRef(null, "/etc/etl/key.json"))))
+            BigQueryConfig.builder().projectId("acme-analytics").datasetId("shop").location("EU")
+                .maxStalenessMinutes(5).createDataset(true).credentials(new SecretRef(null, "/etc/etl/key.json")).build()))
         .batch(BatchConfig.builder().maxEvents(1_000_000).maxFillMs(250).build())
         .tableSync(TableSyncConfig.builder().maxWorkers(8).rangesPerTable(16).build())
         .retry(new RetryConfig(200L, 60_000L, null))
@@ -234,8 +235,8 @@ class ConfigLoaderTest {
             + " maxStalenessMinutes: 5, createDataset: true, credentials: {file: /var/run/secrets/etl/bigquery/key.json}}}\n"),
         "p.yaml");
     assertEquals(
-        new BigQueryConfig("my-project", "shop_replica", "US", 5, true,
-            new SecretRef(null, "/var/run/secrets/etl/bigquery/key.json")),
+        BigQueryConfig.builder().projectId("my-project").datasetId("shop_replica").location("US").maxStalenessMinutes(5)
+            .createDataset(true).credentials(new SecretRef(null, "/var/run/secrets/etl/bigquery/key.json")).build(),
         config.destination().bigquery());
   }
 
@@ -247,8 +248,8 @@ class ConfigLoaderTest {
     int start = readme.indexOf("```yaml\n", marker) + "```yaml\n".length();
     String yaml = readme.substring(start, readme.indexOf("```", start));
     BigQueryConfig bigquery = loader.parse(yaml, "README.md").destination().bigquery();
-    assertEquals(new BigQueryConfig("my-project", "shop_replica", "US", 15, true,
-        new SecretRef(null, "/var/run/secrets/etl/bigquery/key.json")), bigquery);
+    assertEquals(BigQueryConfig.builder().projectId("my-project").datasetId("shop_replica").location("US")
+        .createDataset(true).credentials(new SecretRef(null, "/var/run/secrets/etl/bigquery/key.json")).build(), bigquery);
   }
 
   @Test
