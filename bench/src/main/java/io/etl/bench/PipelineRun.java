@@ -2,7 +2,6 @@ package io.etl.bench;
 
 import io.etl.core.config.DestinationConfig;
 import io.etl.core.config.PipelineConfig;
-import io.etl.core.config.PipelineSettings;
 import io.etl.core.config.StateStoreConfig;
 import io.etl.core.destination.Destination;
 import io.etl.core.destination.MemoryDestination;
@@ -105,11 +104,12 @@ final class PipelineRun {
 
   private PipelineConfig config(Destination target) {
     boolean postgres = !(unwrapped(target) instanceof MemoryDestination);
-    return new PipelineConfig(
-        new PipelineSettings(id, publication),
-        endpoints.source(),
-        new DestinationConfig(postgres ? "postgres" : "memory", postgres ? endpoints.destination() : null),
-        null, null, null, new StateStoreConfig("postgres"), null, null);
+    return PipelineConfig.builder()
+        .pipeline(id, publication)
+        .source(endpoints.source())
+        .destination(new DestinationConfig(postgres ? "postgres" : "memory", postgres ? endpoints.destination() : null))
+        .stateStore(new StateStoreConfig("postgres"))
+        .build();
   }
 
   private static Destination unwrapped(Destination target) {

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.etl.core.config.AdminHttpConfig;
+import io.etl.core.config.HttpConfig;
+import io.etl.core.config.SecretRef;
 import io.etl.core.testing.DocumentedCommands;
 import io.etl.core.testing.PostgresServer;
 import io.etl.core.testing.ShellCommand;
+import io.etl.core.testing.TestPipelineConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,8 +57,8 @@ class AdminPortTest {
   void withATokenTheAdminPortAnswersOnlyCallsThatCarryIt() throws Exception {
     Path token = Files.writeString(dir.resolve("admin-token"), TOKEN + "\n");
     // the default admin port, 9188, which the README's command names
-    Path config = withToken(LocalPipelineConfig.write(dir, "admin", source, destination, ""), "{file: " + token + "}", false);
-    try (InProcessReplicator replicator = InProcessReplicator.start(config, LocalPipelineConfig.ENV)) {
+    Path config = withToken("admin", new SecretRef(null, token.toString()), false);
+    try (InProcessReplicator replicator = InProcessReplicator.start(config, TestPipelineConfig.PASSWORDS)) {
       await(replicator::ready, "ready");
       destination.execute("ALTER TABLE orders ADD CONSTRAINT small CHECK (v < 1000)");
       source.execute("INSERT INTO orders VALUES (1000, 5000)");
@@ -86,8 +90,8 @@ class AdminPortTest {
 
   @Test
   void aTokenFromAVariableOpensStatus() throws Exception {
-    Path config = withToken(LocalPipelineConfig.write(dir, "status", source, destination, ""), "{env: ETL_ADMIN_TOKEN}", true);
-    Map<String, String> env = new HashMap<>(LocalPipelineConfig.ENV);
+    Path config = withToken("status", new SecretRef("ETL_ADMIN_TOKEN", null), true);
+    Map<String, String> env = new HashMap<>(TestPipelineConfig.PASSWORDS);
     env.put("ETL_ADMIN_TOKEN", TOKEN);
     try (InProcessReplicator replicator = InProcessReplicator.start(config, env)) {
       await(replicator::ready, "ready");
@@ -100,12 +104,11 @@ class AdminPortTest {
   }
 
   /** The config with {@code http.admin.token: tokenRef}, on a free admin port or the default one. */
-  private static Path withToken(Path config, String tokenRef, boolean freePort) throws Exception {
-    String yaml = Files.readString(config);
-    String admin = "  admin:\n    port: 0\n";
-    assertTrue(yaml.contains(admin), yaml);
-    return Files.writeString(config, yaml.replace(admin,
-        "  admin:\n" + (freePort ? "    port: 0\n" : "") + "    token: " + tokenRef + "\n"));
+  /** A config whose admin port requires {@code token}, on a free port or on the default one. */
+  private Path withToken(String id, SecretRef token, boolean freePort) {
+    return TestPipelineConfig.postgresToPostgres(id, "pub", source, destination)
+        .with(b -> b.http(new HttpConfig(0, "127.0.0.1", new AdminHttpConfig(freePort ? 0 : null, null, token))))
+        .write(dir.resolve(id + ".yaml"));
   }
 
   /** Runs {@code command} with bash in the test's directory; its output, failing unless it exits 0. */

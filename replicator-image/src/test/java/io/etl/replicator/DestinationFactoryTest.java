@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DestinationFactoryTest {
 
   private static DestinationConfig bigquery(SecretRef credentials) {
-    return new DestinationConfig("bigquery", null, new BigQueryConfig("my-project", "shop", "US", 15, false, credentials));
+    return new DestinationConfig("bigquery", null, BigQueryConfig.builder().projectId("my-project").datasetId("shop").location("US").credentials(credentials).build());
   }
 
   /** A service-account key file of the shape Google issues, with a key made here (never used to sign in). */

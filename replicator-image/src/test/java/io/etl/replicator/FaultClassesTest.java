@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etl.core.testing.PostgresServer;
+import io.etl.core.testing.TestPipelineConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -157,11 +158,12 @@ class FaultClassesTest {
   }
 
   private static Map<String, String> env() {
-    return LocalPipelineConfig.ENV;
+    return TestPipelineConfig.PASSWORDS;
   }
 
   private Path config(String id) throws Exception {
-    return LocalPipelineConfig.write(dir, id, source, destination, """
+    return TestPipelineConfig.postgresToPostgres(id, "pub", source, destination)
+        .overrides("""
         batch:
           maxFillMs: 50
         tableSync:
@@ -170,6 +172,7 @@ class FaultClassesTest {
         retry:
           initialBackoffMs: 100
           maxBackoffMs: 1000
-        """);
+        """)
+        .write(dir.resolve(id + ".yaml"));
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etl.core.testing.PostgresServer;
 import io.etl.core.testing.PrometheusText;
+import io.etl.core.testing.TestPipelineConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
@@ -44,13 +45,15 @@ class MetricsScrapeTest {
 
   @Test
   void metricsCountWhatThePipelineDid() throws Exception {
-    Path config = LocalPipelineConfig.write(dir, "metrics", source, destination, """
+    Path config = TestPipelineConfig.postgresToPostgres("metrics", "pub", source, destination)
+        .overrides("""
         retry:
           initialBackoffMs: 50
           maxBackoffMs: 500
-        """);
+        """)
+        .write(dir.resolve("metrics.yaml"));
     Map<String, Double> metrics;
-    try (InProcessReplicator replicator = InProcessReplicator.start(config, LocalPipelineConfig.ENV)) {
+    try (InProcessReplicator replicator = InProcessReplicator.start(config, TestPipelineConfig.PASSWORDS)) {
       await(replicator::ready, "ready after the copy");
       for (int tx = 0; tx < 5; tx++) {
         source.execute("INSERT INTO a SELECT g, 'new' FROM generate_series(" + (1001 + tx * 100) + ", " + (1000 + (tx + 1) * 100) + ") g");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etl.core.pipeline.PipelineStatus;
 import io.etl.core.testing.PostgresServer;
+import io.etl.core.testing.TestPipelineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -48,10 +49,12 @@ class PipelineIdentityTest {
           "CREATE TABLE filler AS SELECT g AS id, repeat('x', 200) AS pad FROM generate_series(1, 200000) g",
           "CREATE TABLE t1 (id int PRIMARY KEY, note text)", "CREATE PUBLICATION pub FOR TABLE t1");
       second.executeIn("postgres", "CREATE TABLE t2 (id int PRIMARY KEY, note text)", "CREATE PUBLICATION pub FOR TABLE t2");
-      Path first = LocalPipelineConfig.write(Files.createDirectories(dir.resolve("a")), "shared", source, destination, "");
-      Path other = LocalPipelineConfig.write(Files.createDirectories(dir.resolve("b")), "shared", second, destination, "");
-      try (InProcessReplicator a = InProcessReplicator.start(first, LocalPipelineConfig.ENV);
-          InProcessReplicator b = InProcessReplicator.start(other, LocalPipelineConfig.ENV)) {
+      Path first = TestPipelineConfig.postgresToPostgres("shared", "pub", source, destination)
+        .write(Files.createDirectories(dir.resolve("a")).resolve("shared.yaml"));
+      Path other = TestPipelineConfig.postgresToPostgres("shared", "pub", second, destination)
+        .write(Files.createDirectories(dir.resolve("b")).resolve("shared.yaml"));
+      try (InProcessReplicator a = InProcessReplicator.start(first, TestPipelineConfig.PASSWORDS);
+          InProcessReplicator b = InProcessReplicator.start(other, TestPipelineConfig.PASSWORDS)) {
         await(() -> a.ready() && b.ready(), "both streaming");
         for (int i = 1; i <= 20; i++) {
           source.execute("INSERT INTO t1 VALUES (" + i + ", 'from the first source')");
@@ -69,14 +72,16 @@ class PipelineIdentityTest {
   @Test
   void aSecondReplicatorOfARunningPipelineWaitsAndSaysWhoHoldsIt() throws Exception {
     source.executeIn("postgres", "CREATE TABLE t (id int PRIMARY KEY)", "CREATE PUBLICATION pub FOR TABLE t");
-    Path config = LocalPipelineConfig.write(dir, "twice", source, destination, """
+    Path config = TestPipelineConfig.postgresToPostgres("twice", "pub", source, destination)
+        .overrides("""
         retry:
           initialBackoffMs: 100
           maxBackoffMs: 500
-        """);
-    try (InProcessReplicator first = InProcessReplicator.start(config, LocalPipelineConfig.ENV)) {
+        """)
+        .write(dir.resolve("twice.yaml"));
+    try (InProcessReplicator first = InProcessReplicator.start(config, TestPipelineConfig.PASSWORDS)) {
       await(first::ready, "the first streams");
-      try (InProcessReplicator second = InProcessReplicator.start(config, LocalPipelineConfig.ENV)) {
+      try (InProcessReplicator second = InProcessReplicator.start(config, TestPipelineConfig.PASSWORDS)) {
         await(() -> second.status().lastError() != null, "the second reports why it does not run");
         PipelineStatus.ErrorInfo error = second.status().lastError();
         assertEquals("pipeline_already_running", error.category(), error.toString());
@@ -102,13 +107,15 @@ class PipelineIdentityTest {
     source.execute("CREATE DATABASE other");
     source.executeIn("postgres", "CREATE TABLE t (id int PRIMARY KEY)", "CREATE PUBLICATION pub FOR TABLE t");
     source.executeIn("other", "CREATE TABLE t (id int PRIMARY KEY)", "CREATE PUBLICATION pub FOR TABLE t");
-    Path config = LocalPipelineConfig.write(dir, "same", source, destination, "");
-    try (InProcessReplicator first = InProcessReplicator.start(config, LocalPipelineConfig.ENV)) {
+    Path config = TestPipelineConfig.postgresToPostgres("same", "pub", source, destination)
+        .write(dir.resolve("same.yaml"));
+    try (InProcessReplicator first = InProcessReplicator.start(config, TestPipelineConfig.PASSWORDS)) {
       await(first::ready, "the pipeline of database postgres streams");
-      Path otherConfig = Files.writeString(dir.resolve("other.yaml"),
-          Files.readString(config).replace("database: postgres\n  user", "database: other\n  user"));
-      assertTrue(Files.readString(otherConfig).contains("database: other"), "the source database replaced");
-      try (InProcessReplicator second = InProcessReplicator.start(otherConfig, LocalPipelineConfig.ENV)) {
+      // the same pipeline id, the source's other database
+      Path otherConfig = TestPipelineConfig.postgresToPostgres("same", "pub", source, destination)
+          .with(b -> b.source(source.connectionConfig("other", TestPipelineConfig.SOURCE_PASSWORD_ENV)))
+          .write(dir.resolve("other.yaml"));
+      try (InProcessReplicator second = InProcessReplicator.start(otherConfig, TestPipelineConfig.PASSWORDS)) {
         await(() -> second.err().contains("etl: "), "the second one stops with its one line");
         assertEquals(3, second.stop(), second.err());
         assertTrue(second.err().contains("replication slot etl_same_apply on the source server belongs to database postgres,"

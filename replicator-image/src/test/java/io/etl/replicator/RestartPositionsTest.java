@@ -4,6 +4,7 @@ import static io.etl.replicator.InProcessReplicator.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.etl.core.testing.PostgresServer;
+import io.etl.core.testing.TestPipelineConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -68,10 +69,11 @@ class RestartPositionsTest {
   }
 
   private static Map<String, String> env() {
-    return LocalPipelineConfig.ENV;
+    return TestPipelineConfig.PASSWORDS;
   }
 
   private Path config(String id) throws Exception {
-    return LocalPipelineConfig.write(dir, id, source, destination, "");
+    return TestPipelineConfig.postgresToPostgres(id, "pub", source, destination)
+        .write(dir.resolve(id + ".yaml"));
   }
 }

@@ -4,6 +4,7 @@ import static io.etl.replicator.InProcessReplicator.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.etl.core.testing.PostgresServer;
+import io.etl.core.testing.TestPipelineConfig;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +43,7 @@ class SchemaChangeTest {
         "CREATE TABLE side (id int PRIMARY KEY, v text)",
         "INSERT INTO side SELECT g, 'v' || g FROM generate_series(1, 50) g",
         "CREATE PUBLICATION pub FOR TABLE t1, side");
-    try (InProcessReplicator replicator = InProcessReplicator.start(config("schema"), LocalPipelineConfig.ENV)) {
+    try (InProcessReplicator replicator = InProcessReplicator.start(config("schema"), TestPipelineConfig.PASSWORDS)) {
       await(replicator::ready, "ready");
       awaitSame("t1", "initial copy");
 
@@ -122,11 +123,13 @@ class SchemaChangeTest {
   }
 
   private static Path config(String id) throws Exception {
-    return LocalPipelineConfig.write(dir, id, source, destination, """
+    return TestPipelineConfig.postgresToPostgres(id, "pub", source, destination)
+        .overrides("""
         batch:
           maxFillMs: 50
         tableSync:
           publicationRefreshMs: 300
-        """);
+        """)
+        .write(dir.resolve(id + ".yaml"));
   }
 }

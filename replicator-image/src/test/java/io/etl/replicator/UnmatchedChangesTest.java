@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.etl.core.pipeline.PipelineStatus;
 import io.etl.core.testing.PostgresServer;
 import io.etl.core.testing.PrometheusText;
+import io.etl.core.testing.TestPipelineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -42,7 +43,7 @@ class UnmatchedChangesTest {
 
   @Test
   void changesThatMatchNoDestinationRowAreCountedInMetricsStatusAndTheStateStore() throws Exception {
-    try (InProcessReplicator replicator = InProcessReplicator.start(config("count"), LocalPipelineConfig.ENV)) {
+    try (InProcessReplicator replicator = InProcessReplicator.start(config("count"), TestPipelineConfig.PASSWORDS)) {
       await(replicator::ready, "streaming");
       drift();
       await(() -> unmatched(replicator) == 10, "10 unmatched changes in /status");
@@ -59,7 +60,7 @@ class UnmatchedChangesTest {
 
   @Test
   void withUnmatchedChangesErrorTheTableErrorsAndTheOthersGoOn() throws Exception {
-    try (InProcessReplicator replicator = InProcessReplicator.start(config("error"), LocalPipelineConfig.ENV)) {
+    try (InProcessReplicator replicator = InProcessReplicator.start(config("error"), TestPipelineConfig.PASSWORDS)) {
       await(replicator::ready, "streaming");
       drift();
       await(() -> table(replicator).state().equals("errored"), "t errored");
@@ -79,10 +80,10 @@ class UnmatchedChangesTest {
   }
 
   private Path config(String mode) throws Exception {
-    Path written = LocalPipelineConfig.write(dir, "drift_" + mode, source, destination, "");
-    String yaml = Files.readString(written).replace("  type: postgres\n", "  type: postgres\n  unmatchedChanges: " + mode + "\n");
-    assertTrue(yaml.contains("unmatchedChanges: " + mode), yaml);
-    return Files.writeString(written, yaml);
+    TestPipelineConfig config = TestPipelineConfig.postgresToPostgres("drift_" + mode, "pub", source, destination)
+        .overrides("destination:\n  unmatchedChanges: " + mode + "\n");
+    assertEquals(mode, config.config().destination().unmatchedChanges());
+    return config.write(dir.resolve("drift_" + mode + ".yaml"));
   }
 
   private static long unmatched(InProcessReplicator replicator) {

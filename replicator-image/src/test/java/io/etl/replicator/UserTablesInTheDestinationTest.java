@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etl.core.pipeline.PipelineStatus;
 import io.etl.core.testing.PostgresServer;
+import io.etl.core.testing.TestPipelineConfig;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -46,7 +47,8 @@ class UserTablesInTheDestinationTest {
   void aUserTableOfAPublishedNameErrorsThatTableAndIsLeftAsItWas() throws Exception {
     String before = destination.contentFingerprint("postgres", "orders");
     try (InProcessReplicator replicator = InProcessReplicator.start(
-        LocalPipelineConfig.write(dir, "owners", source, destination, ""), LocalPipelineConfig.ENV)) {
+        TestPipelineConfig.postgresToPostgres("owners", "pub", source, destination)
+        .write(dir.resolve("owners.yaml")), TestPipelineConfig.PASSWORDS)) {
       await(() -> state(replicator, "public.orders").equals("errored") && state(replicator, "public.items").equals("ready"),
           "orders errored, items streaming");
       PipelineStatus.TableStatus orders = table(replicator, "public.orders");

@@ -10,7 +10,8 @@ import io.fabric8.generator.annotation.Min;
 public class BatchSpec {
   @Min(1)
   @Max(1000000)
-  @JsonPropertyDescription("Most changes per destination write.")
+  @JsonPropertyDescription("Most changed rows (and truncates) per destination write; begin, commit and schema"
+      + " messages are not counted.")
   public Integer maxEvents;
 
   @Min(1)

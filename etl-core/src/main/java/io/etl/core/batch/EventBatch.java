@@ -45,8 +45,13 @@ public final class EventBatch {
     return bytes;
   }
 
+  /**
+   * Full at {@code batch.maxEvents} change events, as the setting says: a transaction's begin and
+   * commit and relation or schema messages ride along uncounted (they are bounded by the bytes and
+   * the fill time), so many small transactions still give batches of that many rows.
+   */
   public boolean isFull() {
-    return events.size() >= limits.maxEvents() || bytes >= limits.maxBytes();
+    return changes >= limits.maxEvents() || bytes >= limits.maxBytes();
   }
 
   /** Nanoseconds until the fill time runs out (≤ 0 when it has); Long.MAX_VALUE when empty. */

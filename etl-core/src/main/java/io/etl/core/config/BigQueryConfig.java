@@ -29,21 +29,23 @@ public record BigQueryConfig(
     BigQueryEndpoints endpoints) {
 
   public static final int DEFAULT_MAX_STALENESS_MINUTES = 15;
+  /** Up to a day, BigQuery's own limit for max_staleness on a CDC table. */
+  public static final Range MAX_STALENESS_MINUTES = new Range(0, 24 * 60);
+  public static final Range DATASET_ID_LENGTH = new Range(1, 1024);
 
   // https://cloud.google.com/resource-manager/docs/creating-managing-projects: 6-30 characters,
   // optionally behind a domain prefix ("example.com:my-project")
   private static final Pattern PROJECT = Pattern.compile("([a-z][a-z0-9.-]*:)?[a-z][a-z0-9-]{4,28}[a-z0-9]");
-  private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_]{1,1024}");
+  private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_]+");
 
   public BigQueryConfig {
     maxStalenessMinutes = maxStalenessMinutes == null ? DEFAULT_MAX_STALENESS_MINUTES : maxStalenessMinutes;
     createDataset = createDataset != null && createDataset;
   }
 
-  /** A destination at Google's public endpoints. */
-  public BigQueryConfig(String projectId, String datasetId, String location, Integer maxStalenessMinutes,
-      Boolean createDataset, SecretRef credentials) {
-    this(projectId, datasetId, location, maxStalenessMinutes, createDataset, credentials, null);
+  /** Every setting unset (the loader's defaults: Google's endpoints, Application Default Credentials) until one is given. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   public void validate(String field, List<String> problems) {
@@ -55,6 +57,8 @@ public record BigQueryConfig(
     }
     if (datasetId == null || datasetId.isBlank()) {
       problems.add(field + ".datasetId is required");
+    } else if (!DATASET_ID_LENGTH.contains(datasetId.length())) {
+      DATASET_ID_LENGTH.checkLength(field + ".datasetId", datasetId, problems);
     } else if (!DATASET.matcher(datasetId).matches()) {
       problems.add(field + ".datasetId may hold only letters, digits and underscores, got '" + datasetId + "'");
     }
@@ -64,14 +68,64 @@ public record BigQueryConfig(
     if (createDataset && (location == null || location.isBlank())) {
       problems.add(field + ".location is required when " + field + ".createDataset is true");
     }
-    if (maxStalenessMinutes < 0 || maxStalenessMinutes > 24 * 60) {
-      problems.add(field + ".maxStalenessMinutes must be between 0 and 1440, got " + maxStalenessMinutes);
-    }
+    MAX_STALENESS_MINUTES.check(field + ".maxStalenessMinutes", maxStalenessMinutes, problems);
     if (credentials != null) {
       credentials.validate(field + ".credentials", problems);
     }
     if (endpoints != null) {
       endpoints.validate(field + ".endpoints", credentials != null, problems);
+    }
+  }
+
+  /** A {@link BigQueryConfig} a setting at a time; what is not set gets the record's default. */
+  public static final class Builder {
+    private String projectId;
+    private String datasetId;
+    private String location;
+    private Integer maxStalenessMinutes;
+    private Boolean createDataset;
+    private SecretRef credentials;
+    private BigQueryEndpoints endpoints;
+
+    private Builder() {}
+
+    public Builder projectId(String projectId) {
+      this.projectId = projectId;
+      return this;
+    }
+
+    public Builder datasetId(String datasetId) {
+      this.datasetId = datasetId;
+      return this;
+    }
+
+    public Builder location(String location) {
+      this.location = location;
+      return this;
+    }
+
+    public Builder maxStalenessMinutes(Integer maxStalenessMinutes) {
+      this.maxStalenessMinutes = maxStalenessMinutes;
+      return this;
+    }
+
+    public Builder createDataset(Boolean createDataset) {
+      this.createDataset = createDataset;
+      return this;
+    }
+
+    public Builder credentials(SecretRef credentials) {
+      this.credentials = credentials;
+      return this;
+    }
+
+    public Builder endpoints(BigQueryEndpoints endpoints) {
+      this.endpoints = endpoints;
+      return this;
+    }
+
+    public BigQueryConfig build() {
+      return new BigQueryConfig(projectId, datasetId, location, maxStalenessMinutes, createDataset, credentials, endpoints);
     }
   }
 }

@@ -13,6 +13,8 @@ public record HeartbeatConfig(Long intervalMs) {
 
   /** Below this a heartbeat would be WAL noise of its own. */
   static final long MIN_INTERVAL_MS = 100;
+  /** 0 (off) up to an hour; inside it, 0 or at least {@link #MIN_INTERVAL_MS}. */
+  public static final Range INTERVAL_MS = new Range(0, 3_600_000);
 
   public HeartbeatConfig {
     intervalMs = intervalMs == null ? 10_000L : intervalMs;
@@ -23,7 +25,10 @@ public record HeartbeatConfig(Long intervalMs) {
   }
 
   public void validate(List<String> problems) {
-    if (intervalMs != 0 && intervalMs < MIN_INTERVAL_MS) {
+    if (!INTERVAL_MS.contains(intervalMs)) {
+      problems.add("heartbeat.intervalMs must be 0 (off) or between " + MIN_INTERVAL_MS + " and " + INTERVAL_MS.max()
+          + ", got " + intervalMs);
+    } else if (intervalMs != 0 && intervalMs < MIN_INTERVAL_MS) {
       problems.add("heartbeat.intervalMs must be 0 (off) or at least " + MIN_INTERVAL_MS + ", got " + intervalMs);
     }
   }

@@ -28,18 +28,9 @@ public record PipelineConfig(
     heartbeat = heartbeat == null ? HeartbeatConfig.DEFAULT : heartbeat;
   }
 
-  /** Every setting but replication and the heartbeat, which get their defaults. */
-  public PipelineConfig(
-      PipelineSettings pipeline,
-      PostgresConnectionConfig source,
-      DestinationConfig destination,
-      BatchConfig batch,
-      TableSyncConfig tableSync,
-      RetryConfig retry,
-      StateStoreConfig stateStore,
-      HttpConfig http,
-      LogConfig log) {
-    this(pipeline, source, destination, batch, tableSync, retry, stateStore, http, log, null, null);
+  /** Every setting unset (the loader's defaults) until one is given; pipeline, source and destination are required. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /** Every problem with this configuration, each naming the field; empty when valid. */
@@ -77,5 +68,88 @@ public record PipelineConfig(
 
   public String tableSyncSlotName(int tableOid) {
     return io.etl.core.replication.SlotNames.tableSync(pipeline.id(), tableOid);
+  }
+
+  /**
+   * A {@link PipelineConfig} a block at a time, for tests and for the operator's rendering; what
+   * is not set gets the default the loader gives a missing block.
+   */
+  public static final class Builder {
+    private PipelineSettings pipeline;
+    private PostgresConnectionConfig source;
+    private DestinationConfig destination;
+    private BatchConfig batch;
+    private TableSyncConfig tableSync;
+    private RetryConfig retry;
+    private StateStoreConfig stateStore;
+    private HttpConfig http;
+    private LogConfig log;
+    private ReplicationConfig replication;
+    private HeartbeatConfig heartbeat;
+
+    private Builder() {}
+
+    public Builder pipeline(String id, String publication) {
+      return pipeline(new PipelineSettings(id, publication));
+    }
+
+    public Builder pipeline(PipelineSettings pipeline) {
+      this.pipeline = pipeline;
+      return this;
+    }
+
+    public Builder source(PostgresConnectionConfig source) {
+      this.source = source;
+      return this;
+    }
+
+    public Builder destination(DestinationConfig destination) {
+      this.destination = destination;
+      return this;
+    }
+
+    public Builder batch(BatchConfig batch) {
+      this.batch = batch;
+      return this;
+    }
+
+    public Builder tableSync(TableSyncConfig tableSync) {
+      this.tableSync = tableSync;
+      return this;
+    }
+
+    public Builder retry(RetryConfig retry) {
+      this.retry = retry;
+      return this;
+    }
+
+    public Builder stateStore(StateStoreConfig stateStore) {
+      this.stateStore = stateStore;
+      return this;
+    }
+
+    public Builder http(HttpConfig http) {
+      this.http = http;
+      return this;
+    }
+
+    public Builder log(LogConfig log) {
+      this.log = log;
+      return this;
+    }
+
+    public Builder replication(ReplicationConfig replication) {
+      this.replication = replication;
+      return this;
+    }
+
+    public Builder heartbeat(HeartbeatConfig heartbeat) {
+      this.heartbeat = heartbeat;
+      return this;
+    }
+
+    public PipelineConfig build() {
+      return new PipelineConfig(pipeline, source, destination, batch, tableSync, retry, stateStore, http, log, replication, heartbeat);
+    }
   }
 }

@@ -17,6 +17,12 @@ public record PostgresConnectionConfig(
     this(host, port, database, user, password, sslMode, null);
   }
 
+  public static final Range PORT = new Range(1, 65535);
+  /** The longest DNS name. */
+  public static final Range HOST_LENGTH = new Range(1, 253);
+  /** PostgreSQL's longest name (NAMEDATALEN - 1); the server cuts longer ones short. */
+  public static final Range NAME_LENGTH = new Range(1, 63);
+
   private static final List<String> SSL_MODES =
       List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
@@ -39,17 +45,21 @@ public record PostgresConnectionConfig(
   public void validate(String field, List<String> problems) {
     if (host == null || host.isBlank()) {
       problems.add(field + ".host is required");
+    } else if (!HOST_LENGTH.contains(host.length())) {
+      HOST_LENGTH.checkLength(field + ".host", host, problems);
     } else if (!ServerHost.isValid(host)) {
       problems.add(ServerHost.problem(field, host));
     }
-    if (port < 1 || port > 65535) {
-      problems.add(field + ".port must be between 1 and 65535, got " + port);
-    }
+    PORT.check(field + ".port", port, problems);
     if (database == null || database.isBlank()) {
       problems.add(field + ".database is required");
+    } else {
+      NAME_LENGTH.checkLength(field + ".database", database, problems);
     }
     if (user == null || user.isBlank()) {
       problems.add(field + ".user is required");
+    } else {
+      NAME_LENGTH.checkLength(field + ".user", user, problems);
     }
     if (password != null) {
       password.validate(field + ".password", problems);

@@ -17,8 +17,12 @@ public record TableSyncConfig(
     Integer publicationRefreshMs) {
   public static final TableSyncConfig DEFAULT = new TableSyncConfig(null, null, null, null, null);
 
-  public TableSyncConfig(Integer maxWorkers, Integer rangesPerTable, Integer parallelMinPages, Integer rowsPerWrite) {
-    this(maxWorkers, rangesPerTable, parallelMinPages, rowsPerWrite, null);
+  public static final Range MAX_WORKERS = new Range(1, 64);
+  public static final Range RANGES_PER_TABLE = new Range(1, 64);
+
+  /** Every setting unset (the loader's defaults) until one is given. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   public TableSyncConfig {
@@ -30,12 +34,8 @@ public record TableSyncConfig(
   }
 
   public void validate(List<String> problems) {
-    if (maxWorkers < 1 || maxWorkers > 64) {
-      problems.add("tableSync.maxWorkers must be between 1 and 64, got " + maxWorkers);
-    }
-    if (rangesPerTable < 1 || rangesPerTable > 64) {
-      problems.add("tableSync.rangesPerTable must be between 1 and 64, got " + rangesPerTable);
-    }
+    MAX_WORKERS.check("tableSync.maxWorkers", maxWorkers, problems);
+    RANGES_PER_TABLE.check("tableSync.rangesPerTable", rangesPerTable, problems);
     if (parallelMinPages < 1) {
       problems.add("tableSync.parallelMinPages must be at least 1, got " + parallelMinPages);
     }
@@ -44,6 +44,46 @@ public record TableSyncConfig(
     }
     if (publicationRefreshMs < 100) {
       problems.add("tableSync.publicationRefreshMs must be at least 100, got " + publicationRefreshMs);
+    }
+  }
+
+  /** A {@link TableSyncConfig} a setting at a time; what is not set gets the record's default. */
+  public static final class Builder {
+    private Integer maxWorkers;
+    private Integer rangesPerTable;
+    private Integer parallelMinPages;
+    private Integer rowsPerWrite;
+    private Integer publicationRefreshMs;
+
+    private Builder() {}
+
+    public Builder maxWorkers(Integer maxWorkers) {
+      this.maxWorkers = maxWorkers;
+      return this;
+    }
+
+    public Builder rangesPerTable(Integer rangesPerTable) {
+      this.rangesPerTable = rangesPerTable;
+      return this;
+    }
+
+    public Builder parallelMinPages(Integer parallelMinPages) {
+      this.parallelMinPages = parallelMinPages;
+      return this;
+    }
+
+    public Builder rowsPerWrite(Integer rowsPerWrite) {
+      this.rowsPerWrite = rowsPerWrite;
+      return this;
+    }
+
+    public Builder publicationRefreshMs(Integer publicationRefreshMs) {
+      this.publicationRefreshMs = publicationRefreshMs;
+      return this;
+    }
+
+    public TableSyncConfig build() {
+      return new TableSyncConfig(maxWorkers, rangesPerTable, parallelMinPages, rowsPerWrite, publicationRefreshMs);
     }
   }
 }

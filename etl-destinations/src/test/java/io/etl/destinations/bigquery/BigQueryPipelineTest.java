@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.etl.core.config.DestinationConfig;
 import io.etl.core.config.PipelineConfig;
-import io.etl.core.config.PipelineSettings;
 import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.pipeline.Pipeline;
 import io.etl.core.pipeline.PipelineStatus;
@@ -92,11 +91,11 @@ class BigQueryPipelineTest {
 
   @Test
   void copiesAndStreamsThreeTablesAndBigQueryReadsBackAsTheSource() throws Exception {
-    PipelineConfig config = new PipelineConfig(
-        new PipelineSettings("bq_pipeline", "pub"),
-        source.connectionConfig("postgres", "SOURCE_PASSWORD"),
-        new DestinationConfig("bigquery", null, live.config),
-        null, null, null, null, null, null);
+    PipelineConfig config = PipelineConfig.builder()
+        .pipeline("bq_pipeline", "pub")
+        .source(source.connectionConfig("postgres", "SOURCE_PASSWORD"))
+        .destination(new DestinationConfig("bigquery", null, live.config))
+        .build();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     try (BigQueryDestination destination = live.destination();
         Pipeline pipeline = new Pipeline(config, destination, EtlMetrics.noop(), Map.of("SOURCE_PASSWORD", PostgresServer.PASSWORD))) {

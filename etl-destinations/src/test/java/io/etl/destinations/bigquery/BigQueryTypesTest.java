@@ -9,7 +9,6 @@ import com.google.cloud.bigquery.StandardTableDefinition;
 import com.google.cloud.bigquery.TableId;
 import io.etl.core.config.DestinationConfig;
 import io.etl.core.config.PipelineConfig;
-import io.etl.core.config.PipelineSettings;
 import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.pipeline.Pipeline;
 import io.etl.core.pipeline.PipelineStatus;
@@ -138,9 +137,11 @@ class BigQueryTypesTest {
 
   @Test
   void everyMappedTypeArrivesAsItsBigQueryTypeWithTheSourcesValues() throws Exception {
-    PipelineConfig config = new PipelineConfig(new PipelineSettings("bq_types", "pub"),
-        source.connectionConfig("postgres", "SOURCE_PASSWORD"), new DestinationConfig("bigquery", null, live.config),
-        null, null, null, null, null, null);
+    PipelineConfig config = PipelineConfig.builder()
+        .pipeline("bq_types", "pub")
+        .source(source.connectionConfig("postgres", "SOURCE_PASSWORD"))
+        .destination(new DestinationConfig("bigquery", null, live.config))
+        .build();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     try (BigQueryDestination destination = live.destination("bq_types");
         Pipeline pipeline = new Pipeline(config, destination, EtlMetrics.noop(), Map.of("SOURCE_PASSWORD", PostgresServer.PASSWORD))) {

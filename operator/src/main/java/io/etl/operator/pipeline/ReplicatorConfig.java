@@ -1,9 +1,5 @@
 package io.etl.operator.pipeline;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.etl.api.v1alpha1.BigQueryTarget;
 import io.etl.api.v1alpha1.Destination;
 import io.etl.api.v1alpha1.DestinationType;
@@ -11,59 +7,68 @@ import io.etl.api.v1alpha1.Pipeline;
 import io.etl.api.v1alpha1.PipelineSpec;
 import io.etl.api.v1alpha1.PostgresEndpoint;
 import io.etl.core.config.AdminHttpConfig;
+import io.etl.core.config.BatchConfig;
+import io.etl.core.config.BigQueryConfig;
+import io.etl.core.config.DestinationConfig;
+import io.etl.core.config.HeartbeatConfig;
+import io.etl.core.config.HttpConfig;
+import io.etl.core.config.LogConfig;
+import io.etl.core.config.PipelineConfig;
+import io.etl.core.config.PipelineConfigYaml;
 import io.etl.core.config.PostgresConnectionConfig;
+import io.etl.core.config.ReplicationConfig;
+import io.etl.core.config.RetryConfig;
 import io.etl.core.config.SecretRef;
+import io.etl.core.config.TableSyncConfig;
 import io.etl.operator.support.EndpointConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
- * Renders the replicator's pipeline.yaml from a Pipeline and its Destination, in the shape
- * etl-core's PipelineConfig reads. Secrets appear only as the variable or file that holds them.
+ * Renders the replicator's pipeline.yaml from a Pipeline and its Destination: builds etl-core's
+ * {@link PipelineConfig} records and writes them with {@link PipelineConfigYaml}, the mapping the
+ * replicator's loader reads, so no key is spelled here. Secrets appear only as the variable or
+ * file that holds them.
  */
 public final class ReplicatorConfig {
   public static final int HTTP_PORT = 9187;
   public static final int ADMIN_PORT = AdminHttpConfig.DEFAULT_PORT;
   public static final String SPOOL_DIRECTORY = "/tmp/etl-spool";
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
 
   private ReplicatorConfig() {}
 
+  /** The replicator's pipeline.yaml: {@link #config} written by the mapping the replicator reads it with. */
   public static String render(Pipeline pipeline, Destination destination, SecretWiring secrets) {
+    return PipelineConfigYaml.write(config(pipeline, destination, secrets));
+  }
+
+  /**
+   * The Pipeline and its Destination as etl-core's config records. What the CR leaves unset stays
+   * unset here, so the record's default applies, and is written out: the ConfigMap shows every
+   * setting in force.
+   */
+  public static PipelineConfig config(Pipeline pipeline, Destination destination, SecretWiring secrets) {
     PipelineSpec spec = pipeline.getSpec();
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("pipeline", ordered("id", pipeline.pipelineId(), "publication", spec.publication));
-    config.put("source", endpoint(spec.source, SecretWiring.SOURCE_PASSWORD_ENV, secrets.filePath("source-ca")));
-    config.put("destination", destination(destination, secrets));
-    if (spec.batch != null) {
-      config.put("batch", ordered("maxEvents", spec.batch.maxEvents, "maxFillMs", spec.batch.maxFillMs));
-    }
-    if (spec.tableSync != null) {
-      config.put("tableSync", ordered("maxWorkers", spec.tableSync.maxWorkers, "rangesPerTable", spec.tableSync.rangesPerTable));
-    }
-    if (spec.retry != null) {
-      config.put("retry", ordered("initialBackoffMs", spec.retry.initialBackoffMs, "maxBackoffMs", spec.retry.maxBackoffMs));
-    }
-    if (spec.heartbeatIntervalSeconds != null) {
-      config.put("heartbeat", ordered("intervalMs", spec.heartbeatIntervalSeconds * 1000L));
-    }
-    // the admin port (/status, table retries) stays on loopback: reached with kubectl port-forward,
-    // which RBAC guards, so no token has to be made, stored and handed out
-    config.put("http", ordered("port", HTTP_PORT, "bindAddress", "0.0.0.0",
-        "admin", ordered("port", ADMIN_PORT, "bindAddress", AdminHttpConfig.LOOPBACK)));
-    String level = spec.replicator != null && spec.replicator.logLevel != null ? spec.replicator.logLevel.value() : "info";
-    config.put("log", ordered("level", level, "format", "json"));
-    config.put("replication", ordered("spoolDirectory", SPOOL_DIRECTORY));
-    try {
-      return YAML.writeValueAsString(config);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot render the replicator config", e);
-    }
+    String level = spec.replicator != null && spec.replicator.logLevel != null ? spec.replicator.logLevel.value() : null;
+    return PipelineConfig.builder()
+        .pipeline(pipeline.pipelineId(), spec.publication)
+        .source(endpoint(spec.source, SecretWiring.SOURCE_PASSWORD_ENV, secrets.filePath("source-ca")))
+        .destination(destination(destination, secrets))
+        .batch(spec.batch == null ? null
+            : BatchConfig.builder().maxEvents(spec.batch.maxEvents).maxFillMs(spec.batch.maxFillMs).build())
+        .tableSync(spec.tableSync == null ? null
+            : TableSyncConfig.builder().maxWorkers(spec.tableSync.maxWorkers).rangesPerTable(spec.tableSync.rangesPerTable)
+                .build())
+        .retry(spec.retry == null ? null : new RetryConfig(spec.retry.initialBackoffMs, spec.retry.maxBackoffMs, null))
+        .heartbeat(spec.heartbeatIntervalSeconds == null ? null : new HeartbeatConfig(spec.heartbeatIntervalSeconds * 1000L))
+        // the admin port (/status, table retries) stays on loopback: reached with kubectl port-forward,
+        // which RBAC guards, so no token has to be made, stored and handed out
+        .http(new HttpConfig(HTTP_PORT, "0.0.0.0", new AdminHttpConfig(ADMIN_PORT, AdminHttpConfig.LOOPBACK, null)))
+        .log(new LogConfig(level, "json"))
+        .replication(new ReplicationConfig(null, SPOOL_DIRECTORY))
+        .build();
   }
 
   /** First 16 hex digits of the SHA-256 of everything that shapes the pod; a change rolls it. */
@@ -80,44 +85,23 @@ public final class ReplicatorConfig {
     }
   }
 
-  private static Map<String, Object> destination(Destination destination, SecretWiring secrets) {
+  private static DestinationConfig destination(Destination destination, SecretWiring secrets) {
     var spec = destination.getSpec();
     if (spec.type == DestinationType.BIGQUERY) {
       BigQueryTarget bq = spec.bigquery;
-      Map<String, Object> block = ordered("projectId", bq.projectId, "datasetId", bq.datasetId, "location", bq.location,
-          "maxStalenessMinutes", bq.maxStalenessMinutes, "createDataset", bq.createDataset);
       String key = secrets.filePath("bigquery-credentials");
-      if (key != null) {
-        block.put("credentials", ordered("file", key));
-      }
-      return ordered("type", "bigquery", "bigquery", block);
+      return new DestinationConfig("bigquery", null, BigQueryConfig.builder()
+          .projectId(bq.projectId).datasetId(bq.datasetId).location(bq.location)
+          .maxStalenessMinutes(bq.maxStalenessMinutes).createDataset(bq.createDataset)
+          .credentials(key == null ? null : new SecretRef(null, key))
+          .build());
     }
-    return ordered("type", "postgres", "postgres",
+    return new DestinationConfig("postgres",
         endpoint(spec.postgres, SecretWiring.DESTINATION_PASSWORD_ENV, secrets.filePath("destination-ca")));
   }
 
-  private static Map<String, Object> endpoint(PostgresEndpoint endpoint, String passwordEnv, String caFile) {
-    // through the config record, so an unset sslMode gets the model's default, written out
-    PostgresConnectionConfig c = EndpointConfig.of(endpoint,
-        endpoint.passwordSecretRef == null ? null : new SecretRef(passwordEnv, null), caFile);
-    Map<String, Object> block = ordered("host", c.host(), "port", c.port(), "database", c.database(), "user", c.user());
-    if (c.password() != null) {
-      block.put("password", ordered("env", c.password().env()));
-    }
-    block.put("sslMode", c.sslMode());
-    if (c.sslRootCert() != null) {
-      block.put("sslRootCert", c.sslRootCert());
-    }
-    return block;
-  }
-
-  private static Map<String, Object> ordered(Object... keyValues) {
-    Map<String, Object> map = new LinkedHashMap<>();
-    for (int i = 0; i < keyValues.length; i += 2) {
-      if (keyValues[i + 1] != null) {
-        map.put((String) keyValues[i], keyValues[i + 1]);
-      }
-    }
-    return map;
+  private static PostgresConnectionConfig endpoint(PostgresEndpoint endpoint, String passwordEnv, String caFile) {
+    // an unset sslMode gets the model's default, written out
+    return EndpointConfig.of(endpoint, endpoint.passwordSecretRef == null ? null : new SecretRef(passwordEnv, null), caFile);
   }
 }

@@ -5,15 +5,11 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.etl.core.config.PipelineConfig;
+import io.etl.core.config.PipelineConfigYaml;
 import io.etl.core.config.SecretRef;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +27,9 @@ import java.util.stream.Collectors;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Reads the pipeline YAML strictly (unknown keys, duplicate keys, wrong types and invalid values
- * are errors) and turns every failure into one {@link InvalidConfigException} whose line names
+ * Reads the pipeline YAML strictly through {@link PipelineConfigYaml} (the mapping the operator
+ * writes the ConfigMap with; unknown keys, duplicate keys, wrong types and invalid values are
+ * errors) and turns every failure into one {@link InvalidConfigException} whose line names
  * the file, the key and the line. Secrets are not read here: the YAML only names where they live.
  *
  * <p>Nothing a user wrote under a secret key ({@link SecretKeys}) is repeated: a password written
@@ -43,16 +40,6 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  */
 public final class ConfigLoader {
   private static final String EXAMPLE = "the example in replicator-image/src/main/resources/examples/pipeline.yaml";
-
-  private final ObjectMapper mapper =
-      YAMLMapper.builder(YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          // 1.5 for a count is a mistake to report, not to round away
-          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-          .build();
 
   /** Reads and validates {@code file}. */
   public PipelineConfig load(Path file) {
@@ -78,7 +65,7 @@ public final class ConfigLoader {
   public PipelineConfig parse(String text, String name) {
     PipelineConfig config;
     try {
-      config = mapper.readValue(text, PipelineConfig.class);
+      config = PipelineConfigYaml.read(text);
     } catch (JsonProcessingException e) {
       throw translate(e, text, name);
     }

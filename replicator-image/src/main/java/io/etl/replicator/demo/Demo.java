@@ -3,7 +3,6 @@ package io.etl.replicator.demo;
 import io.etl.core.config.DestinationConfig;
 import io.etl.core.config.HttpConfig;
 import io.etl.core.config.PipelineConfig;
-import io.etl.core.config.PipelineSettings;
 import io.etl.core.config.PostgresConnectionConfig;
 import io.etl.core.config.SecretRef;
 import io.etl.core.metrics.EtlMetrics;
@@ -133,12 +132,13 @@ public final class Demo {
 
   private static PipelineConfig config(int sourcePort, int destinationPort) {
     SecretRef password = new SecretRef("DEMO_PASSWORD", null);
-    return new PipelineConfig(
-        new PipelineSettings("demo", "demo_pub"),
-        new PostgresConnectionConfig("localhost", sourcePort, "postgres", "postgres", password, "disable"),
-        new DestinationConfig("postgres",
-            new PostgresConnectionConfig("localhost", destinationPort, "postgres", "postgres", password, "disable")),
-        null, null, null, null, new HttpConfig(0, "127.0.0.1"), null);
+    return PipelineConfig.builder()
+        .pipeline("demo", "demo_pub")
+        .source(new PostgresConnectionConfig("localhost", sourcePort, "postgres", "postgres", password, "disable"))
+        .destination(new DestinationConfig("postgres",
+            new PostgresConnectionConfig("localhost", destinationPort, "postgres", "postgres", password, "disable")))
+        .http(new HttpConfig(0, "127.0.0.1"))
+        .build();
   }
 
   private static void prepareSource(int port) throws SQLException {

@@ -5,10 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.etl.core.config.BatchConfig;
 import io.etl.core.config.BigQueryConfig;
 import io.etl.core.config.BigQueryEndpoints;
+import io.etl.core.config.DestinationConfig;
+import io.etl.core.config.HeartbeatConfig;
+import io.etl.core.config.LogConfig;
 import io.etl.core.config.PipelineConfig;
+import io.etl.core.config.PipelineConfigYaml;
+import io.etl.core.config.PostgresConnectionConfig;
+import io.etl.core.config.ReplicationConfig;
+import io.etl.core.config.RetryConfig;
 import io.etl.core.config.SecretRef;
+import io.etl.core.config.TableSyncConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -38,6 +47,32 @@ class ConfigLoaderTest {
       """;
 
   private final ConfigLoader loader = new ConfigLoader();
+
+  @Test
+  void whatPipelineConfigYamlWritesTheLoaderReadsBackAsAnEqualRecord() {
+    // what the operator writes into the ConfigMap, a setting in every block
+    PipelineConfig config = PipelineConfig.builder()
+        .pipeline("orders", "orders_pub")
+        .source(new PostgresConnectionConfig("db", 5432, "shop", "etl", new SecretRef("ETL_SOURCE_PASSWORD", null), null,
+            "/etc/etl/secrets/source-ca/ca.crt"))
+        .destination(new DestinationConfig("bigquery", null,
+            BigQueryConfig.builder().projectId("acme-analytics").datasetId("shop").location("EU")
+                .maxStalenessMinutes(5).createDataset(true).credentials(new SecretRef(null, "/etc/etl/key.json")).build()))
+        .batch(BatchConfig.builder().maxEvents(1_000_000).maxFillMs(250).build())
+        .tableSync(TableSyncConfig.builder().maxWorkers(8).rangesPerTable(16).build())
+        .retry(new RetryConfig(200L, 60_000L, null))
+        .heartbeat(new HeartbeatConfig(3_600_000L))
+        .log(new LogConfig("debug", "json"))
+        .replication(new ReplicationConfig(null, "/tmp/etl-spool"))
+        .build();
+    assertEquals(config, loader.parse(PipelineConfigYaml.write(config), "configmap.yaml"));
+  }
+
+  @Test
+  void maxEventsAboveTheCoresCapIsOneLineNamingTheFieldAndTheRange() {
+    assertEquals("etl: config file p.yaml is invalid: batch.maxEvents must be between 1 and 1000000, got 1000001."
+        + " Fix: correct that field in p.yaml.", failure(VALID + "batch:\n  maxEvents: 1000001\n"));
+  }
 
   private String failure(String yaml) {
     return assertThrows(InvalidConfigException.class, () -> loader.parse(yaml, "p.yaml")).line();
@@ -200,8 +235,8 @@ class ConfigLoaderTest {
             + " maxStalenessMinutes: 5, createDataset: true, credentials: {file: /var/run/secrets/etl/bigquery/key.json}}}\n"),
         "p.yaml");
     assertEquals(
-        new BigQueryConfig("my-project", "shop_replica", "US", 5, true,
-            new SecretRef(null, "/var/run/secrets/etl/bigquery/key.json")),
+        BigQueryConfig.builder().projectId("my-project").datasetId("shop_replica").location("US").maxStalenessMinutes(5)
+            .createDataset(true).credentials(new SecretRef(null, "/var/run/secrets/etl/bigquery/key.json")).build(),
         config.destination().bigquery());
   }
 
@@ -213,8 +248,8 @@ class ConfigLoaderTest {
     int start = readme.indexOf("```yaml\n", marker) + "```yaml\n".length();
     String yaml = readme.substring(start, readme.indexOf("```", start));
     BigQueryConfig bigquery = loader.parse(yaml, "README.md").destination().bigquery();
-    assertEquals(new BigQueryConfig("my-project", "shop_replica", "US", 15, true,
-        new SecretRef(null, "/var/run/secrets/etl/bigquery/key.json")), bigquery);
+    assertEquals(BigQueryConfig.builder().projectId("my-project").datasetId("shop_replica").location("US")
+        .createDataset(true).credentials(new SecretRef(null, "/var/run/secrets/etl/bigquery/key.json")).build(), bigquery);
   }
 
   @Test

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.etl.core.config.BatchConfig;
 import io.etl.core.config.DestinationConfig;
 import io.etl.core.config.PipelineConfig;
-import io.etl.core.config.PipelineSettings;
 import io.etl.core.config.TableSyncConfig;
 import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.pipeline.Pipeline;
@@ -50,13 +49,13 @@ class CopyAndStreamTest {
 
   @Test
   void copiesAndStreamsFiveTablesWhileAWriterChangesThem() throws Exception {
-    PipelineConfig config = new PipelineConfig(
-        new PipelineSettings("copy_stream", SourceFixture.PUBLICATION),
-        source.connectionConfig("postgres", "SOURCE_PASSWORD"),
-        new DestinationConfig("postgres", destination.connectionConfig("postgres", "DESTINATION_PASSWORD")),
-        new BatchConfig(5_000, null, 200, null),
-        new TableSyncConfig(3, 4, 256, 5_000),
-        null, null, null, null);
+    PipelineConfig config = PipelineConfig.builder()
+        .pipeline("copy_stream", SourceFixture.PUBLICATION)
+        .source(source.connectionConfig("postgres", "SOURCE_PASSWORD"))
+        .destination(new DestinationConfig("postgres", destination.connectionConfig("postgres", "DESTINATION_PASSWORD")))
+        .batch(BatchConfig.builder().maxEvents(5_000).maxFillMs(200).build())
+        .tableSync(TableSyncConfig.builder().maxWorkers(3).rangesPerTable(4).parallelMinPages(256).rowsPerWrite(5_000).build())
+        .build();
     Map<String, String> env = Map.of("SOURCE_PASSWORD", PostgresServer.PASSWORD, "DESTINATION_PASSWORD", PostgresServer.PASSWORD);
 
     SourceWriter writer = new SourceWriter(source, BIG_ROWS, 42);

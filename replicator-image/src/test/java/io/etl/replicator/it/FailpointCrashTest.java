@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.etl.core.failpoint.Failpoint;
 import io.etl.core.failpoint.Failpoints;
 import io.etl.core.testing.PostgresServer;
+import io.etl.core.testing.TestPipelineConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -64,7 +65,7 @@ class FailpointCrashTest {
     String pipeline = "fp_" + point.name().toLowerCase(Locale.ROOT);
     destination.execute("CREATE DATABASE " + pipeline);
     Path config = config(pipeline);
-    Map<String, String> env = PipelineYaml.PASSWORDS;
+    Map<String, String> env = TestPipelineConfig.PASSWORDS;
     Path log = ReplicatorProcess.logFile("failpoint-" + point.label());
     String armed = "-D" + Failpoints.PROPERTY + "=" + point.label() + "@" + crashingHit(point);
 
@@ -108,7 +109,7 @@ class FailpointCrashTest {
     String pipeline = "fp_lost_slot";
     destination.execute("CREATE DATABASE " + pipeline);
     Path config = config(pipeline);
-    Map<String, String> env = PipelineYaml.PASSWORDS;
+    Map<String, String> env = TestPipelineConfig.PASSWORDS;
     Path log = ReplicatorProcess.logFile("failpoint-lost-slot");
     try (ReplicatorProcess first = ReplicatorProcess.start(config, env, log)) {
       awaitAllStreaming(pipeline, first);
@@ -137,7 +138,8 @@ class FailpointCrashTest {
 
   private static Path config(String pipeline) throws java.io.IOException {
     return ReplicatorProcess.writeConfig(Path.of("target", "it-config"),
-        PipelineYaml.postgresToPostgres(pipeline, SourceFixture.PUBLICATION, source, destination, pipeline, """
+        TestPipelineConfig.postgresToPostgres(pipeline, SourceFixture.PUBLICATION, source, destination, pipeline)
+        .overrides("""
             batch:
               maxEvents: 500
               maxFillMs: 50
@@ -146,7 +148,7 @@ class FailpointCrashTest {
               rangesPerTable: 2
               parallelMinPages: 128
               rowsPerWrite: 1000
-            """));
+            """).yaml());
   }
 
   private static boolean allStreaming(String pipeline) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etl.core.testing.PostgresServer;
+import io.etl.core.testing.TestPipelineConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,17 +77,18 @@ class HugeTransactionTest {
         "CREATE PUBLICATION " + name + "_pub FOR TABLE " + table);
     Path spool = Path.of("target", "spool-" + name).toAbsolutePath();
     Path config = ReplicatorProcess.writeConfig(Path.of("target", "it-config"),
-        PipelineYaml.postgresToPostgres(name, name + "_pub", source, destination, """
+        TestPipelineConfig.postgresToPostgres(name, name + "_pub", source, destination)
+        .overrides("""
             replication:
               streaming: %s
               spoolDirectory: %s
-            """.formatted(streaming, spool)));
+            """.formatted(streaming, spool)).yaml());
     Path log = ReplicatorProcess.logFile(name);
     Files.deleteIfExists(log);
     SourceProgress progress = new SourceProgress(source, name);
     List<String> tables = List.of(table);
 
-    try (ReplicatorProcess replicator = ReplicatorProcess.start(config, PipelineYaml.PASSWORDS, log,
+    try (ReplicatorProcess replicator = ReplicatorProcess.start(config, TestPipelineConfig.PASSWORDS, log,
         "-Xmx256m", "-Xlog:gc:file=" + Path.of("target", "replicator-logs", name + "-gc.log"))) {
       waitUntil(() -> progress.allStreaming(1), replicator, Duration.ofMinutes(2));
 

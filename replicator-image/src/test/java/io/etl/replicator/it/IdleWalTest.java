@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.etl.core.config.DestinationConfig;
 import io.etl.core.config.HeartbeatConfig;
 import io.etl.core.config.PipelineConfig;
-import io.etl.core.config.PipelineSettings;
 import io.etl.core.config.StateStoreConfig;
 import io.etl.core.destination.MemoryDestination;
 import io.etl.core.metrics.EtlMetrics;
@@ -88,11 +87,12 @@ class IdleWalTest {
   }
 
   private PipelineConfig config(String id, long heartbeatMs) {
-    return new PipelineConfig(
-        new PipelineSettings(id, "idle_pub"),
-        source.connectionConfig("postgres", "SOURCE_PASSWORD"),
-        new DestinationConfig("memory", null),
-        null, null, null, new StateStoreConfig("memory"), null, null, null,
-        new HeartbeatConfig(heartbeatMs));
+    return PipelineConfig.builder()
+        .pipeline(id, "idle_pub")
+        .source(source.connectionConfig("postgres", "SOURCE_PASSWORD"))
+        .destination(new DestinationConfig("memory", null))
+        .stateStore(new StateStoreConfig("memory"))
+        .heartbeat(new HeartbeatConfig(heartbeatMs))
+        .build();
   }
 }

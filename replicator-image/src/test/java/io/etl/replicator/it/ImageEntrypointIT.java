@@ -9,6 +9,7 @@ import io.etl.core.testing.ImageRun;
 import io.etl.core.testing.OciImageTar;
 import io.etl.core.testing.PostgresServer;
 import io.etl.core.testing.ShellCommand;
+import io.etl.core.testing.TestPipelineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,10 +58,10 @@ class ImageEntrypointIT {
     Path pipelineYaml = rootfs.resolve("etc/etl/pipeline.yaml");
     Files.createDirectories(pipelineYaml.getParent());
     Files.writeString(pipelineYaml,
-        PipelineYaml.postgresToPostgres("image_run", ItemsTable.PUBLICATION, source, destination, ""));
+        TestPipelineConfig.postgresToPostgres("image_run", ItemsTable.PUBLICATION, source, destination).yaml());
 
     try (ShellCommand replicator = ImageRun.start(rootfs, config, List.of("/etc/etl/pipeline.yaml"),
-        PipelineYaml.PASSWORDS, Path.of("target", "image-run", "replicator.log").toAbsolutePath())) {
+        TestPipelineConfig.PASSWORDS, Path.of("target", "image-run", "replicator.log").toAbsolutePath())) {
       LoggedEndpoints endpoints = LoggedEndpoints.of(replicator);
       endpoints.awaitReady();
       ItemsTable.assertCopiedThenStreams(source, destination);

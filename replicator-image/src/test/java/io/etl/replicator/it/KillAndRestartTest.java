@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etl.core.testing.PostgresServer;
+import io.etl.core.testing.TestPipelineConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,7 +48,8 @@ class KillAndRestartTest {
   @Test
   void sigkillDuringCopyAndStreamingLosesAndDuplicatesNothing() throws Exception {
     Path config = ReplicatorProcess.writeConfig(Path.of("target", "it-config"),
-        PipelineYaml.postgresToPostgres("kill_test", SourceFixture.PUBLICATION, source, destination, """
+        TestPipelineConfig.postgresToPostgres("kill_test", SourceFixture.PUBLICATION, source, destination)
+        .overrides("""
             batch:
               maxEvents: 2000
               maxFillMs: 100
@@ -56,8 +58,8 @@ class KillAndRestartTest {
               rangesPerTable: 2
               parallelMinPages: 256
               rowsPerWrite: 2000
-            """));
-    Map<String, String> env = PipelineYaml.PASSWORDS;
+            """).yaml());
+    Map<String, String> env = TestPipelineConfig.PASSWORDS;
     Path log = ReplicatorProcess.logFile("kill-test");
     Random random = new Random(7);
 

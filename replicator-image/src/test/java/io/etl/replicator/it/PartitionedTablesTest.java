@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.etl.core.config.DestinationConfig;
 import io.etl.core.config.PipelineConfig;
-import io.etl.core.config.PipelineSettings;
 import io.etl.core.config.TableSyncConfig;
 import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.testing.PostgresServer;
@@ -131,14 +130,13 @@ class PartitionedTablesTest {
   }
 
   private static RunningPipeline start(String id, String publication, String destinationDatabase) {
-    PipelineConfig config = new PipelineConfig(
-        new PipelineSettings(id, publication),
-        source.connectionConfig("postgres", "SOURCE_PASSWORD"),
-        new DestinationConfig("postgres", destination.connectionConfig(destinationDatabase, "DESTINATION_PASSWORD")),
-        null,
+    PipelineConfig config = PipelineConfig.builder()
+        .pipeline(id, publication)
+        .source(source.connectionConfig("postgres", "SOURCE_PASSWORD"))
+        .destination(new DestinationConfig("postgres", destination.connectionConfig(destinationDatabase, "DESTINATION_PASSWORD")))
         // small tables split into ctid ranges too, so a copy is exact per table however it is cut
-        new TableSyncConfig(2, 3, 1, null),
-        null, null, null, null);
+        .tableSync(TableSyncConfig.builder().maxWorkers(2).rangesPerTable(3).parallelMinPages(1).build())
+        .build();
     PostgresDestination target =
         new PostgresDestination(config.destination().postgres(), PostgresServer.PASSWORD, config.pipeline().id());
     return RunningPipeline.start(config, target, EtlMetrics.noop());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.etl.core.testing.DocumentedCommands;
 import io.etl.core.testing.PostgresServer;
 import io.etl.core.testing.ShellCommand;
+import io.etl.core.testing.TestPipelineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +55,7 @@ class ReadmeCommandsIT {
     assertEquals(BUILD, commands.get(0), "the section's build command is the one this build's package phase ran");
     assertEquals(2, commands.size(), "build, then run: " + commands);
     Path config = Files.writeString(dir.resolve("pipeline.yaml"),
-        PipelineYaml.postgresToPostgres("readme_run", ItemsTable.PUBLICATION, source, destination, ""));
+        TestPipelineConfig.postgresToPostgres("readme_run", ItemsTable.PUBLICATION, source, destination).yaml());
     String run = fillIn(commands.get(1), Map.of(
         "SOURCE_PASSWORD=…", "SOURCE_PASSWORD=" + PostgresServer.PASSWORD,
         "DESTINATION_PASSWORD=…", "DESTINATION_PASSWORD=" + PostgresServer.PASSWORD,

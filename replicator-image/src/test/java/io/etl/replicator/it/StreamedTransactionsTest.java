@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etl.core.testing.InterleavedTransactions;
 import io.etl.core.testing.PostgresServer;
+import io.etl.core.testing.TestPipelineConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -52,17 +53,18 @@ class StreamedTransactionsTest {
   @Test
   void streamedTransactionsArriveExactlyAlsoAfterAKillDuringTheirReplay() throws Exception {
     Path config = ReplicatorProcess.writeConfig(Path.of("target", "it-config"),
-        PipelineYaml.postgresToPostgres(PIPELINE, "streamed_pub", source, destination, """
+        TestPipelineConfig.postgresToPostgres(PIPELINE, "streamed_pub", source, destination)
+        .overrides("""
             batch:
               maxEvents: 500
               maxFillMs: 100
             replication:
               spoolDirectory: %s
-            """.formatted(Path.of("target", "spool-" + PIPELINE).toAbsolutePath())));
+            """.formatted(Path.of("target", "spool-" + PIPELINE).toAbsolutePath())).yaml());
     Path log = ReplicatorProcess.logFile(PIPELINE);
     SourceProgress progress = new SourceProgress(source, PIPELINE);
 
-    try (ReplicatorProcess replicator = ReplicatorProcess.start(config, PipelineYaml.PASSWORDS, log)) {
+    try (ReplicatorProcess replicator = ReplicatorProcess.start(config, TestPipelineConfig.PASSWORDS, log)) {
       waitUntil(() -> progress.allStreaming(2), replicator);
       InterleavedTransactions.run(source, "items");
       String afterWorkload = progress.currentLsn();
@@ -76,7 +78,7 @@ class StreamedTransactionsTest {
       assertTrue(partial > 0 && partial < BULK_ROWS, "killed while the replay was under way: " + partial + " rows applied");
     }
 
-    try (ReplicatorProcess replicator = ReplicatorProcess.start(config, PipelineYaml.PASSWORDS, log)) {
+    try (ReplicatorProcess replicator = ReplicatorProcess.start(config, TestPipelineConfig.PASSWORDS, log)) {
       String afterBulk = progress.currentLsn();
       Convergence.assertConverges(source, destination, TABLES, () -> progress.confirmedPast(afterBulk),
           Duration.ofMinutes(5));

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etl.core.config.DestinationConfig;
 import io.etl.core.config.PipelineConfig;
-import io.etl.core.config.PipelineSettings;
 import io.etl.core.config.StateStoreConfig;
 import io.etl.core.destination.MemoryDestination;
 import io.etl.core.event.Row;
@@ -180,10 +179,12 @@ class ToastTest {
 
   private static PipelineConfig config(String id, String destinationType) {
     boolean postgres = destinationType.equals("postgres");
-    return new PipelineConfig(
-        new PipelineSettings(id, "toast_pub"),
-        source.connectionConfig("postgres", "SOURCE_PASSWORD"),
-        new DestinationConfig(destinationType, postgres ? destination.connectionConfig("postgres", "DESTINATION_PASSWORD") : null),
-        null, null, null, new StateStoreConfig(postgres ? "postgres" : "memory"), null, null);
+    return PipelineConfig.builder()
+        .pipeline(id, "toast_pub")
+        .source(source.connectionConfig("postgres", "SOURCE_PASSWORD"))
+        .destination(new DestinationConfig(destinationType,
+            postgres ? destination.connectionConfig("postgres", "DESTINATION_PASSWORD") : null))
+        .stateStore(new StateStoreConfig(postgres ? "postgres" : "memory"))
+        .build();
   }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.etl.core.config.DestinationConfig;
 import io.etl.core.config.PipelineConfig;
-import io.etl.core.config.PipelineSettings;
 import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.testing.PostgresServer;
 import io.etl.destinations.postgres.PostgresDestination;
@@ -106,11 +105,11 @@ class TruncateTest {
   }
 
   private static RunningPipeline start() {
-    PipelineConfig config = new PipelineConfig(
-        new PipelineSettings("trunc", "trunc_pub"),
-        source.connectionConfig("postgres", "SOURCE_PASSWORD"),
-        new DestinationConfig("postgres", destination.connectionConfig("postgres", "DESTINATION_PASSWORD")),
-        null, null, null, null, null, null);
+    PipelineConfig config = PipelineConfig.builder()
+        .pipeline("trunc", "trunc_pub")
+        .source(source.connectionConfig("postgres", "SOURCE_PASSWORD"))
+        .destination(new DestinationConfig("postgres", destination.connectionConfig("postgres", "DESTINATION_PASSWORD")))
+        .build();
     return RunningPipeline.start(config,
         new PostgresDestination(config.destination().postgres(), PostgresServer.PASSWORD, config.pipeline().id()),
         EtlMetrics.noop());
