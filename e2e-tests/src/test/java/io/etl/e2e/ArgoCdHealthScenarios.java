@@ -23,8 +23,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * deploy/argocd's health checks judged on live objects: a Pipeline is driven through the states an
- * Argo CD user sees (copying, healthy, an errored table, paused; a refused password, deleting with
- * a clean-up that cannot log in) and, in each, the operator's real status is run through health.lua
+ * Argo CD user sees (copying, healthy, an errored table, paused; a refused password, an edit the
+ * operator has not seen yet, deleting with a clean-up that cannot log in) and, in each, the operator's real status is run through health.lua
  * by the Lua runner that the offline test (operator's ArgoCdHealthChecksTest) uses, as Argo CD runs
  * it. With {@code -Detl.e2e.captureArgoCdTestdata=true} each object is also written to the check's
  * testdata/, which is how those files were made: they are statuses this operator wrote, trimmed of
@@ -100,6 +100,16 @@ abstract class ArgoCdHealthScenarios extends ClusterScenario {
       return destinationReadyIs(NS, "refused-password-sink", "False");
     }, bad::describe);
     assertVerdict("Destination", NS, "refused-password-sink", "auth-failure", "Degraded", "rejected the password");
+
+    // an edit the operator has not seen yet: with the operator stopped, the status stays a generation behind
+    env.sh("kubectl -n etl-system scale deploy/etl-operator --replicas=0");
+    await("no operator pod", ShopPipeline.CONVERGE,
+        () -> env.admin().pods().inNamespace("etl-system").withLabel("app.kubernetes.io/name", "etl-operator").list().getItems().isEmpty(),
+        bad::describe);
+    env.sh("kubectl -n argocd-health patch pipeline refused --type merge -p '{\"spec\":{\"batch\":{\"maxEvents\":5000}}}'");
+    assertVerdict("Pipeline", NS, "refused", "edited", "Progressing", "Waiting for the operator to observe generation 2");
+    env.sh("kubectl -n etl-system scale deploy/etl-operator --replicas=1");
+    env.sh("kubectl -n etl-system rollout status deploy/etl-operator --timeout=5m");
 
     // the clean-up cannot log in either: the Pipeline stays, being deleted, until told to skip it
     env.sh("kubectl -n argocd-health delete pipeline refused --wait=false");
