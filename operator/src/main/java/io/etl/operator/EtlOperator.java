@@ -1,6 +1,7 @@
 package io.etl.operator;
 
 import io.etl.operator.destination.DestinationReconciler;
+import io.etl.operator.pipeline.PipelineGauges;
 import io.etl.operator.pipeline.PipelineReconciler;
 import io.etl.operator.support.OperatorHttpServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -53,7 +54,7 @@ public final class EtlOperator implements AutoCloseable {
             new LeaderCallbacks(() -> {}, () -> {}, leader -> {}), exitOnLostLeadership));
       }
     });
-    operator.register(new PipelineReconciler(settings, client), c -> namespaces(c, settings));
+    operator.register(new PipelineReconciler(settings, client, new PipelineGauges(registry)), c -> namespaces(c, settings));
     operator.register(new DestinationReconciler(client, Duration.ofSeconds(60)), c -> namespaces(c, settings));
     OperatorHttpServer http = new OperatorHttpServer(settings.httpPort(), registry,
         () -> operator.getRuntimeInfo().isStarted(),

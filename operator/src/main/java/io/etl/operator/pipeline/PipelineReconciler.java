@@ -47,8 +47,14 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
   private final EventRecorder events;
   private final SourceObserver observer = new SourceObserver();
   private final PipelineDeletion cleanup;
+  private final PipelineGauges gauges;
 
   public PipelineReconciler(OperatorSettings settings, KubernetesClient client) {
+    this(settings, client, PipelineGauges.unexported());
+  }
+
+  public PipelineReconciler(OperatorSettings settings, KubernetesClient client, PipelineGauges gauges) {
+    this.gauges = gauges;
     this.settings = settings;
     this.client = client;
     this.secrets = new SecretReader(client);
@@ -103,6 +109,7 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
     String podProblem = inputs.ready() ? ReplicatorPods.problem(client, pipeline) : null;
     PipelineStatus status = PipelineStatusBuilder.build(pipeline, inputs, source, configHash, podProblem);
     recordTransitions(pipeline, pipeline.getStatus(), status);
+    gauges.record(pipeline, status);
     return UpdateControl.patchStatus(statusPatch(pipeline, status)).rescheduleAfter(settings.observeInterval().toMillis());
   }
 
@@ -177,6 +184,7 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
 
   @Override
   public DeleteControl cleanup(Pipeline pipeline, Context<Pipeline> context) {
+    gauges.forget(pipeline);
     return cleanup.run(pipeline);
   }
 }

@@ -110,6 +110,15 @@ class DocumentedCommandsTest {
     }
     deploy.put("kubectl -n etl-demo wait --for=condition=Ready pipeline/shop-to-warehouse --timeout=15m",
         runBy("PipelineLifecycleScenarios", "on the e2e suite's real node, the samples pointed at the test's servers"));
+    deploy.put("kubectl -n argocd patch configmap argocd-cm --type merge --patch-file deploy/argocd/argocd-cm-patch.yaml",
+        runBy("ArgoCdConfigMapPatchTest", "against a real API server holding an argocd-cm with keys of its own"));
+    deploy.put("scripts/provision-monitoring-tools.sh argocd-lua-health",
+        runBy("ArgoCdHealthChecksTest", "as written, from the repository's root"));
+    deploy.put("\"$(scripts/provision-monitoring-tools.sh --where argocd-lua-health)\" test deploy/argocd/resource_customizations",
+        runBy("ArgoCdHealthChecksTest", "as written, from the repository's root; its output is checked case by case"));
+    deploy.put("kubectl apply -k deploy/monitoring", notHere("needs the Prometheus Operator's CRDs (monitoring.coreos.com), which"
+        + " no registry this machine reaches serves; PrometheusRulesTest runs the rules under promtool and MonitoringScenarios"
+        + " checks every metric they and the dashboard read on real scrapes"));
     COMMANDS.put("deploy/README.md", deploy);
 
     Map<String, Where> image = new LinkedHashMap<>();
