@@ -27,7 +27,7 @@ abstract class HelmInstallScenarios extends ClusterScenario {
     await("no operator pod of the kustomize install", Duration.ofMinutes(2), () -> operatorPods().isEmpty(),
         () -> env.sh("kubectl -n etl-system get pods -o wide"));
     try {
-      helm(DEPLOY_README.under(HELM, "helm install etl-operator deploy/helm/etl-operator --namespace etl-system -f deploy/helm/values-e2e.yaml"));
+      helm(DEPLOY_README.under(HELM, "helm install etl-operator deploy/helm/etl-operator --namespace etl-system -f deploy/helm/values-e2e.yaml --skip-crds"));
       env.sh(DEPLOY_README.under("## Install", "kubectl -n etl-system rollout status deploy/etl-operator"));
       String releases = helm(DEPLOY_README.under(HELM, "helm -n etl-system list"));
       assertTrue(releases.lines().anyMatch(l -> l.startsWith("etl-operator") && l.contains("deployed")), releases);

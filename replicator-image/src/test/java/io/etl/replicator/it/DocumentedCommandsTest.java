@@ -119,7 +119,7 @@ class DocumentedCommandsTest {
     }
     deploy.put("scripts/provision-helm.sh", runBy("Helm", "as written, from the repository's root, before the chart tests run helm"));
     deploy.put("scripts/provision-helm.sh --where", runBy("Helm", "right after it, for the path of the binary"));
-    deploy.put("helm install etl-operator deploy/helm/etl-operator --namespace etl-system -f deploy/helm/values-e2e.yaml",
+    deploy.put("helm install etl-operator deploy/helm/etl-operator --namespace etl-system -f deploy/helm/values-e2e.yaml --skip-crds",
         runBy("HelmInstallScenarios", "on the e2e suite's real node, after the kustomize install's operator objects are deleted;"
             + " a Pipeline's lifecycle then runs under it"));
     deploy.put("helm -n etl-system uninstall etl-operator", runBy("HelmInstallScenarios", "at its end, before deploy/overlays/e2e is applied again"));
