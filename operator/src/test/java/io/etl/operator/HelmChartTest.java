@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.status.Status;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,6 +22,7 @@ import io.etl.operator.testing.OperatorUnderTest;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -105,7 +110,7 @@ class HelmChartTest {
   }
 
   @Test
-  void valuesSetImageResourcesLeaderElectionAndLogFormat() throws IOException {
+  void valuesSetImageResourcesLeaderElectionAndLogFormat() throws Exception {
     Map<String, JsonNode> chart = byKindAndName(template("--set", "image.repository=registry.example/etl/operator",
         "--set", "image.tag=1.2.3", "--set", "resources.limits.memory=1Gi", "--set", "leaderElection.enabled=false",
         "--set", "log.format=text", "--set", "log.level=debug"));
@@ -116,8 +121,17 @@ class HelmChartTest {
     assertEquals("DEBUG", env(container, "ETL_LOG_LEVEL").path("value").asText());
     assertEquals("-Dlogback.configurationFile=logback-text.xml", env(container, "JAVA_TOOL_OPTIONS").path("value").asText());
     assertFalse(chart.containsKey("Role/etl-system/etl-operator-leader-election"), "no Lease, no Role for it");
-    // the file that value names is on the operator's classpath, as in its image
-    assertTrue(getClass().getClassLoader().getResource("logback-text.xml") != null, "logback-text.xml on the classpath");
+    // the file that value names is on the operator's classpath, as in its image, and configures logback without an error
+    URL text = getClass().getClassLoader().getResource("logback-text.xml");
+    assertTrue(text != null, "logback-text.xml on the classpath");
+    LoggerContext context = new LoggerContext();
+    JoranConfigurator configurator = new JoranConfigurator();
+    configurator.setContext(context);
+    configurator.doConfigure(text);
+    assertEquals(List.of(), context.getStatusManager().getCopyOfStatusList().stream()
+        .filter(st -> st.getLevel() >= Status.WARN).map(Status::getMessage).toList());
+    assertTrue(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("text") != null, "the plain-text appender on the root logger");
+    context.stop();
   }
 
   @Test
