@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator installed with Helm instead of kustomize, as deploy/README.md's "Helm" section shows:
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * kustomize install is put back, so the scenarios that follow find the environment they expect.
  */
 abstract class HelmInstallScenarios extends ClusterScenario {
+  private static final Logger log = LoggerFactory.getLogger(HelmInstallScenarios.class);
   private static final String HELM = "## Helm";
 
   @Test
@@ -55,6 +58,7 @@ abstract class HelmInstallScenarios extends ClusterScenario {
   private static String helm(String command) {
     Helm.Result result = Helm.sh(env.repositoryRoot(), env.cluster().shellEnvironment(), command);
     assertTrue(result.succeeded(), result::toString);
+    log.info("$ {}\n{}", command, result.output().strip());
     return result.output();
   }
 
