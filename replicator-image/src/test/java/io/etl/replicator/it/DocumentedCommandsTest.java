@@ -119,6 +119,19 @@ class DocumentedCommandsTest {
     deploy.put("kubectl apply -k deploy/monitoring", notHere("needs the Prometheus Operator's CRDs (monitoring.coreos.com), which"
         + " no registry this machine reaches serves; PrometheusRulesTest runs the rules under promtool and MonitoringScenarios"
         + " checks every metric they and the dashboard read on real scrapes"));
+    for (String helm : List.of("kubectl create namespace etl-system",
+        "kubectl label namespace etl-system pod-security.kubernetes.io/enforce=restricted",
+        "helm install etl-operator deploy/helm/etl-operator --namespace etl-system", "helm -n etl-system list",
+        "helm upgrade etl-operator deploy/helm/etl-operator --namespace etl-system --set 'watchNamespaces={my-namespace}'"
+            + " --set 'secretReaderNamespaces={my-namespace}'")) {
+      deploy.put(helm, runBy("HelmChartTest", "against a real API server; the operator then runs as the chart's ServiceAccount"));
+    }
+    deploy.put("scripts/provision-helm.sh", runBy("Helm", "as written, from the repository's root, before the chart tests run helm"));
+    deploy.put("scripts/provision-helm.sh --where", runBy("Helm", "right after it, for the path of the binary"));
+    deploy.put("helm install etl-operator deploy/helm/etl-operator --namespace etl-system -f deploy/helm/values-e2e.yaml --skip-crds",
+        runBy("HelmInstallScenarios", "on the e2e suite's real node, after the kustomize install's operator objects are deleted;"
+            + " a Pipeline's lifecycle then runs under it"));
+    deploy.put("helm -n etl-system uninstall etl-operator", runBy("HelmInstallScenarios", "at its end, before deploy/overlays/e2e is applied again"));
     COMMANDS.put("deploy/README.md", deploy);
 
     Map<String, Where> image = new LinkedHashMap<>();
