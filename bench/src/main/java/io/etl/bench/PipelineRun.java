@@ -7,8 +7,8 @@ import io.etl.core.config.StateStoreConfig;
 import io.etl.core.destination.Destination;
 import io.etl.core.destination.MemoryDestination;
 import io.etl.core.metrics.EtlMetrics;
-import io.etl.core.pipeline.Pipeline;
-import io.etl.core.pipeline.PipelineStatus;
+import io.etl.core.pipeline.PipelineRuntime;
+import io.etl.core.pipeline.RuntimeStatus;
 import io.etl.destinations.postgres.PostgresDestination;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,8 +40,8 @@ final class PipelineRun {
     return new PostgresDestination(endpoints.destination(), Endpoints.PASSWORD, id);
   }
 
-  void runUntil(Destination target, Predicate<Pipeline> done) throws Exception {
-    try (Pipeline pipeline = new Pipeline(config(target), target, EtlMetrics.noop(), Endpoints.ENVIRONMENT)) {
+  void runUntil(Destination target, Predicate<PipelineRuntime> done) throws Exception {
+    try (PipelineRuntime pipeline = new PipelineRuntime(config(target), target, EtlMetrics.noop(), Endpoints.ENVIRONMENT)) {
       Throwable[] failure = new Throwable[1];
       Thread runner = new Thread(() -> {
         try {
@@ -72,7 +72,7 @@ final class PipelineRun {
     long[] streamingSince = {-1};
     try (Connection source = endpoints.connectSource()) {
       runUntil(target, pipeline -> {
-        PipelineStatus status = pipeline.status();
+        RuntimeStatus status = pipeline.status();
         failOnErroredTable(status);
         if (streamingSince[0] < 0 && allStreaming(status)) {
           streamingSince[0] = System.nanoTime();
@@ -83,8 +83,8 @@ final class PipelineRun {
     return streamingSince[0];
   }
 
-  private void failOnErroredTable(PipelineStatus status) {
-    for (PipelineStatus.TableStatus table : status.tables()) {
+  private void failOnErroredTable(RuntimeStatus status) {
+    for (RuntimeStatus.TableStatus table : status.tables()) {
       if (table.state().equals("errored")) {
         throw new IllegalStateException("pipeline " + id + ": table " + table.name() + " errored: " + table.reason());
       }
@@ -116,7 +116,7 @@ final class PipelineRun {
     return target instanceof TimedDestination timed ? timed.target() : target;
   }
 
-  private static boolean allStreaming(PipelineStatus status) {
+  private static boolean allStreaming(RuntimeStatus status) {
     return !status.tables().isEmpty()
         && status.tables().stream().allMatch(t -> t.state().equals("ready") || t.state().equals("sync_done"));
   }

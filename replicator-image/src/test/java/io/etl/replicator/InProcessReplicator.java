@@ -95,7 +95,7 @@ final class InProcessReplicator implements AutoCloseable {
   }
 
   /** The pipeline's status as /status would show it, read in process. */
-  io.etl.core.pipeline.PipelineStatus status() {
+  io.etl.core.pipeline.RuntimeStatus status() {
     return replicator.status();
   }
 
