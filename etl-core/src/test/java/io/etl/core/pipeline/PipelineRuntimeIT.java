@@ -1,7 +1,9 @@
 package io.etl.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etl.core.config.DestinationConfig;
 import io.etl.core.config.PipelineConfig;
@@ -66,8 +68,9 @@ class PipelineRuntimeIT {
       Eventually.await("the changes arrive", () -> destination.rowCount(ITEMS) == 91 ? true : null,
           () -> destination.rows(ITEMS).toString());
       List<Row> rows = destination.rows(ITEMS);
-      assertEquals(Row.of("1", "renamed"), rows.get(0));
-      assertEquals(Row.of("500", "new"), rows.get(rows.size() - 1));
+      assertTrue(rows.contains(Row.of("1", "renamed")), rows.toString());
+      assertTrue(rows.contains(Row.of("500", "new")), rows.toString());
+      assertFalse(rows.contains(Row.of("91", "item 91")), rows.toString());
       RuntimeStatus status = pipeline.status();
       assertEquals(List.of("ready"), status.tables().stream().map(RuntimeStatus.TableStatus::state).toList());
       pipeline.stop();

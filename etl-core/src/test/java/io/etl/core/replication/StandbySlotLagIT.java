@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
@@ -41,10 +39,10 @@ class StandbySlotLagIT {
     copy(primaryData, standbyData);
     Files.deleteIfExists(standbyData.resolve("postmaster.pid"));
     Files.createFile(standbyData.resolve("standby.signal"));
-    Path pgCtl = binaries().resolve("pg_ctl");
-    int port = freePort();
-    run(pgCtl.toString(), "-D", standbyData.toString(), "-o", "-p " + port + " -c listen_addresses=localhost", "-w", "start");
-    try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "")) {
+    // the embedded server starts on an initialised data directory as it finds it
+    try (EmbeddedPostgres standby = EmbeddedPostgres.builder().setDataDirectory(standbyData).setCleanDataDirectory(false)
+            .setServerConfig("wal_level", "logical").setServerConfig("hot_standby", "on").start();
+        Connection c = standby.getPostgresDatabase().getConnection()) {
       try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
         rs.next();
         assertTrue(rs.getBoolean(1), "the copy runs as a standby");
@@ -52,18 +50,8 @@ class StandbySlotLagIT {
       Optional<ReplicationSlots.SlotInfo> slot = ReplicationSlots.find(c, "lag_probe");
       assertTrue(slot.isPresent(), "the standby holds the primary's slot");
       assertTrue(slot.get().lagBytes() > 0, "the slot lags the WAL replayed past it: " + slot.get());
-      assertEquals(List.of("lag_probe"), ReplicationSlots.matching(c, "^lag_").stream().map(ReplicationSlots.SlotInfo::name).toList());
-    } finally {
-      run(pgCtl.toString(), "-D", standbyData.toString(), "-m", "immediate", "-w", "stop");
-    }
-  }
-
-  /** Where the embedded server's binaries were unpacked (the zonky jar unpacks them once per version). */
-  private static Path binaries() throws IOException {
-    Path root = Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg");
-    try (Stream<Path> dirs = Files.list(root)) {
-      return dirs.map(d -> d.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("pg_ctl"))).findFirst()
-          .orElseThrow(() -> new IllegalStateException("no embedded PostgreSQL binaries under " + root));
+      assertEquals(List.of("lag_probe"),
+          ReplicationSlots.matching(c, "^lag_").stream().map(ReplicationSlots.SlotInfo::name).toList());
     }
   }
 
@@ -81,17 +69,4 @@ class StandbySlotLagIT {
     Files.setPosixFilePermissions(to, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
   }
 
-  private static void run(String... command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes());
-    if (process.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }
