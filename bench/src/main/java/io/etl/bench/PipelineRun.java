@@ -11,8 +11,6 @@ import io.etl.core.pipeline.PipelineRuntime;
 import io.etl.core.pipeline.RuntimeStatus;
 import io.etl.destinations.postgres.PostgresDestination;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.function.Predicate;
 
@@ -92,16 +90,14 @@ final class PipelineRun {
   }
 
   private long syncSlotsLeft(Connection source) {
-    try (PreparedStatement s = source.prepareStatement("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE ?")) {
-      s.setString(1, "etl\\_" + id + "\\_sync\\_%");
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
+    try {
+      return io.etl.core.replication.ReplicationSlots.matching(source,
+          io.etl.core.replication.SlotNames.tableSyncPattern(id)).size();
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
   }
+
 
   private PipelineConfig config(Destination target) {
     boolean postgres = !(unwrapped(target) instanceof MemoryDestination);
