@@ -1,6 +1,6 @@
 package io.etl.operator;
 
-import static io.etl.operator.testing.Eventually.await;
+import static io.etl.core.testing.Eventually.await;
 import static io.etl.operator.testing.Resources.condition;
 import static io.etl.operator.testing.Resources.describe;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -4,7 +4,7 @@ import static io.etl.replicator.InProcessReplicator.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.etl.core.pipeline.PipelineStatus;
+import io.etl.core.pipeline.RuntimeStatus;
 import io.etl.core.testing.PostgresServer;
 import io.etl.core.testing.TestPipelineConfig;
 import java.nio.file.Files;
@@ -83,7 +83,7 @@ class PipelineIdentityTest {
       await(first::ready, "the first streams");
       try (InProcessReplicator second = InProcessReplicator.start(config, TestPipelineConfig.PASSWORDS)) {
         await(() -> second.status().lastError() != null, "the second reports why it does not run");
-        PipelineStatus.ErrorInfo error = second.status().lastError();
+        RuntimeStatus.ErrorInfo error = second.status().lastError();
         assertEquals("pipeline_already_running", error.category(), error.toString());
         assertTrue(error.reason().contains("pipeline twice is already running against source database postgres"), error.reason());
         assertTrue(error.reason().contains("application etl-twice"), error.reason());

@@ -4,7 +4,7 @@ import static io.etl.replicator.InProcessReplicator.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.etl.core.pipeline.PipelineStatus;
+import io.etl.core.pipeline.RuntimeStatus;
 import io.etl.core.testing.PostgresServer;
 import io.etl.core.testing.PrometheusText;
 import io.etl.core.testing.TestPipelineConfig;
@@ -64,7 +64,7 @@ class UnmatchedChangesTest {
       await(replicator::ready, "streaming");
       drift();
       await(() -> table(replicator).state().equals("errored"), "t errored");
-      PipelineStatus.TableStatus t = table(replicator);
+      RuntimeStatus.TableStatus t = table(replicator);
       assertTrue(t.reason().contains("UPDATE or DELETE changes of public.t matched no row in the destination"), t.reason());
       assertTrue(t.solution().contains("retry the table"), t.solution());
       source.execute("INSERT INTO other SELECT generate_series(1, 5)");
@@ -87,11 +87,11 @@ class UnmatchedChangesTest {
   }
 
   private static long unmatched(InProcessReplicator replicator) {
-    PipelineStatus.TableStatus t = table(replicator);
+    RuntimeStatus.TableStatus t = table(replicator);
     return t == null ? 0 : t.unmatchedChanges();
   }
 
-  private static PipelineStatus.TableStatus table(InProcessReplicator replicator) {
+  private static RuntimeStatus.TableStatus table(InProcessReplicator replicator) {
     return replicator.status().tables().stream().filter(t -> t.name().equals("public.t")).findFirst().orElse(null);
   }
 }

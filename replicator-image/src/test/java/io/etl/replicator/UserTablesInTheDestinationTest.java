@@ -4,7 +4,7 @@ import static io.etl.replicator.InProcessReplicator.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.etl.core.pipeline.PipelineStatus;
+import io.etl.core.pipeline.RuntimeStatus;
 import io.etl.core.testing.PostgresServer;
 import io.etl.core.testing.TestPipelineConfig;
 import java.nio.file.Path;
@@ -51,7 +51,7 @@ class UserTablesInTheDestinationTest {
         .write(dir.resolve("owners.yaml")), TestPipelineConfig.PASSWORDS)) {
       await(() -> state(replicator, "public.orders").equals("errored") && state(replicator, "public.items").equals("ready"),
           "orders errored, items streaming");
-      PipelineStatus.TableStatus orders = table(replicator, "public.orders");
+      RuntimeStatus.TableStatus orders = table(replicator, "public.orders");
       assertTrue(orders.reason().contains("destination table public.orders (for source table public.orders) already exists"
           + " and was not created by this pipeline"), orders.reason());
       assertTrue(orders.solution().contains("drop or rename that table in the destination"), orders.solution());
@@ -66,11 +66,11 @@ class UserTablesInTheDestinationTest {
   }
 
   private static String state(InProcessReplicator replicator, String name) {
-    PipelineStatus.TableStatus table = table(replicator, name);
+    RuntimeStatus.TableStatus table = table(replicator, name);
     return table == null ? "" : table.state();
   }
 
-  private static PipelineStatus.TableStatus table(InProcessReplicator replicator, String name) {
+  private static RuntimeStatus.TableStatus table(InProcessReplicator replicator, String name) {
     return replicator.status().tables().stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
   }
 }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.etl.core.config.DestinationConfig;
 import io.etl.core.config.PipelineConfig;
 import io.etl.core.metrics.EtlMetrics;
-import io.etl.core.pipeline.Pipeline;
-import io.etl.core.pipeline.PipelineStatus;
+import io.etl.core.pipeline.PipelineRuntime;
+import io.etl.core.pipeline.RuntimeStatus;
 import io.etl.core.testing.PostgresServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -98,7 +98,7 @@ class BigQueryPipelineTest {
         .build();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     try (BigQueryDestination destination = live.destination();
-        Pipeline pipeline = new Pipeline(config, destination, EtlMetrics.noop(), Map.of("SOURCE_PASSWORD", PostgresServer.PASSWORD))) {
+        PipelineRuntime pipeline = new PipelineRuntime(config, destination, EtlMetrics.noop(), Map.of("SOURCE_PASSWORD", PostgresServer.PASSWORD))) {
       Thread runner = new Thread(() -> {
         try {
           pipeline.run();
@@ -140,8 +140,8 @@ class BigQueryPipelineTest {
       } else {
         assertEquals(expected, actual, "BigQuery holds what the source holds");
       }
-      PipelineStatus status = pipeline.status();
-      assertEquals(List.of("ready", "ready", "ready"), status.tables().stream().map(PipelineStatus.TableStatus::state).toList(),
+      RuntimeStatus status = pipeline.status();
+      assertEquals(List.of("ready", "ready", "ready"), status.tables().stream().map(RuntimeStatus.TableStatus::state).toList(),
           status.tables().toString());
       pipeline.stop();
       runner.join();
@@ -156,10 +156,10 @@ class BigQueryPipelineTest {
     return expected.entrySet().stream().allMatch(e -> actual.get(e.getKey()).containsAll(e.getValue()));
   }
 
-  private static void awaitStreaming(Pipeline pipeline, AtomicReference<Throwable> failure) throws InterruptedException {
+  private static void awaitStreaming(PipelineRuntime pipeline, AtomicReference<Throwable> failure) throws InterruptedException {
     long deadline = System.nanoTime() + java.time.Duration.ofMinutes(10).toNanos();
     while (System.nanoTime() < deadline && failure.get() == null) {
-      PipelineStatus status = pipeline.status();
+      RuntimeStatus status = pipeline.status();
       if (status.tables().size() == 3 && status.tables().stream().allMatch(t -> t.state().equals("ready"))) {
         return;
       }

@@ -10,8 +10,8 @@ import com.google.cloud.bigquery.TableId;
 import io.etl.core.config.DestinationConfig;
 import io.etl.core.config.PipelineConfig;
 import io.etl.core.metrics.EtlMetrics;
-import io.etl.core.pipeline.Pipeline;
-import io.etl.core.pipeline.PipelineStatus;
+import io.etl.core.pipeline.PipelineRuntime;
+import io.etl.core.pipeline.RuntimeStatus;
 import io.etl.core.testing.PostgresServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -144,7 +144,7 @@ class BigQueryTypesTest {
         .build();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     try (BigQueryDestination destination = live.destination("bq_types");
-        Pipeline pipeline = new Pipeline(config, destination, EtlMetrics.noop(), Map.of("SOURCE_PASSWORD", PostgresServer.PASSWORD))) {
+        PipelineRuntime pipeline = new PipelineRuntime(config, destination, EtlMetrics.noop(), Map.of("SOURCE_PASSWORD", PostgresServer.PASSWORD))) {
       Thread runner = new Thread(() -> {
         try {
           pipeline.run();
@@ -211,10 +211,10 @@ class BigQueryTypesTest {
     assertEquals(List.of(), problems, how + " values that differ");
   }
 
-  private static void awaitReady(Pipeline pipeline, AtomicReference<Throwable> failure) throws InterruptedException {
+  private static void awaitReady(PipelineRuntime pipeline, AtomicReference<Throwable> failure) throws InterruptedException {
     long deadline = System.nanoTime() + java.time.Duration.ofMinutes(10).toNanos();
     while (System.nanoTime() < deadline && failure.get() == null) {
-      PipelineStatus status = pipeline.status();
+      RuntimeStatus status = pipeline.status();
       if (status.tables().size() == 1 && status.tables().get(0).state().equals("ready")) {
         return;
       }

@@ -9,8 +9,8 @@ import io.etl.core.config.DestinationConfig;
 import io.etl.core.config.PipelineConfig;
 import io.etl.core.config.TableSyncConfig;
 import io.etl.core.metrics.EtlMetrics;
-import io.etl.core.pipeline.Pipeline;
-import io.etl.core.pipeline.PipelineStatus;
+import io.etl.core.pipeline.PipelineRuntime;
+import io.etl.core.pipeline.RuntimeStatus;
 import io.etl.core.testing.PostgresServer;
 import io.etl.destinations.postgres.PostgresDestination;
 import java.time.Duration;
@@ -63,7 +63,7 @@ class CopyAndStreamTest {
     AtomicReference<Throwable> pipelineFailure = new AtomicReference<>();
     try (PostgresDestination dest = new PostgresDestination(config.destination().postgres(), PostgresServer.PASSWORD,
         config.pipeline().id());
-        Pipeline pipeline = new Pipeline(config, dest, EtlMetrics.noop(), env)) {
+        PipelineRuntime pipeline = new PipelineRuntime(config, dest, EtlMetrics.noop(), env)) {
       Thread runner = new Thread(() -> {
         try {
           pipeline.run();
@@ -87,9 +87,9 @@ class CopyAndStreamTest {
       Convergence.assertConverges(source, destination, SourceFixture.TABLES,
           () -> allTablesStreaming(pipeline.status()), Duration.ofMinutes(5));
 
-      PipelineStatus status = pipeline.status();
+      RuntimeStatus status = pipeline.status();
       assertEquals(5, status.tables().size());
-      PipelineStatus.TableStatus big = status.tables().stream()
+      RuntimeStatus.TableStatus big = status.tables().stream()
           .filter(t -> t.name().equals("public.big")).findFirst().orElseThrow();
       // the writer runs from the start, so the snapshot holds roughly, not exactly, the seeded rows
       assertTrue(big.rowsCopied() > BIG_ROWS * 0.99, "rows copied of public.big: " + big.rowsCopied());
@@ -99,7 +99,7 @@ class CopyAndStreamTest {
     }
   }
 
-  static boolean allTablesStreaming(PipelineStatus status) {
+  static boolean allTablesStreaming(RuntimeStatus status) {
     return !status.tables().isEmpty()
         && status.tables().stream().allMatch(t -> t.state().equals("ready") || t.state().equals("sync_done"));
   }

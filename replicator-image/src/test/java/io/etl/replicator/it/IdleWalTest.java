@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>No variant with the heartbeat off: on the servers the tests run, the idle apply worker's
  * confirmation of keepalive positions alone bounds the WAL too, so such a test could not show
- * what the heartbeat adds (that it is written and decoded is {@code HeartbeatTest}'s part).
+ * what the heartbeat adds (that it is written and decoded is {@code HeartbeatIT}'s part).
  */
 class IdleWalTest {
   private static final long NOISE_BYTES = 200L * 1024 * 1024;

@@ -2,23 +2,22 @@ package io.etl.core.apply;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.etl.core.config.HeartbeatConfig;
 import io.etl.core.config.PostgresConnectionConfig;
 import io.etl.core.config.SecretRef;
 import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.source.PostgresConnector;
+import io.etl.core.testing.Eventually;
 import io.etl.core.testing.PostgresServer;
 import java.net.ServerSocket;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The heartbeat against a real server: what it writes, when it holds back, and that failures do not stop it. */
-class HeartbeatTest {
+class HeartbeatIT {
   private static final HeartbeatConfig EVERY_100_MS = new HeartbeatConfig(100L);
   private static PostgresServer server;
 
@@ -38,10 +37,10 @@ class HeartbeatTest {
     server.execute("SELECT pg_create_logical_replication_slot('hb_probe', 'pgoutput')");
     EtlMetrics metrics = EtlMetrics.noop();
     try (Heartbeat heartbeat = Heartbeat.start(EVERY_100_MS, connector(server.port()), () -> true, metrics)) {
-      await(() -> heartbeats(metrics) >= 3, "three heartbeats");
+      Eventually.await("three heartbeats", () -> heartbeats(metrics) >= 3);
     }
     // a non-transactional message is decoded once the WAL writer has flushed it
-    await(() -> decodedHeartbeats("hb_probe") >= 3, "three heartbeats decoded from the slot");
+    Eventually.await("three heartbeats decoded from the slot", () -> decodedHeartbeats("hb_probe") >= 3);
     server.execute("SELECT pg_drop_replication_slot('hb_probe')");
   }
 
@@ -53,7 +52,7 @@ class HeartbeatTest {
       asked.incrementAndGet();
       return false;
     }, metrics)) {
-      await(() -> asked.get() >= 3, "three beats");
+      Eventually.await("three beats", () -> asked.get() >= 3);
     }
     assertEquals(0.0, heartbeats(metrics));
   }
@@ -66,7 +65,7 @@ class HeartbeatTest {
     }
     EtlMetrics metrics = EtlMetrics.noop();
     try (Heartbeat heartbeat = Heartbeat.start(EVERY_100_MS, connector(closedPort), () -> true, metrics)) {
-      await(() -> failures(metrics) >= 3, "three failed heartbeats");
+      Eventually.await("three failed heartbeats", () -> failures(metrics) >= 3);
     }
     assertEquals(0.0, heartbeats(metrics));
   }
@@ -101,14 +100,4 @@ class HeartbeatTest {
     return counter == null ? 0 : counter.count();
   }
 
-  /** Polls for up to 60 s, a safety net rather than a timing assertion. */
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    for (int i = 0; i < 1200; i++) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    fail("not reached within 60 s: " + what);
-  }
 }

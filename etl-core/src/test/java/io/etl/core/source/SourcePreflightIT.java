@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class SourcePreflightTest {
+class SourcePreflightIT {
   private static final String APPLY_SLOT = "etl_p1_apply";
 
   private static PostgresServer logical;

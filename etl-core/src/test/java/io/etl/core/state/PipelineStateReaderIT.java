@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** What the operator reads of a pipeline's tables from the state store. */
-class PipelineStateReaderTest {
+class PipelineStateReaderIT {
   private static PostgresServer server;
 
   @BeforeAll
@@ -27,7 +27,7 @@ class PipelineStateReaderTest {
   @Test
   void unmatchedChangesOfATableAreRead() throws Exception {
     int oid = Integer.parseInt(server.queryOne("postgres", "SELECT 't'::regclass::oid::int"));
-    try (PostgresStateStore store = new PostgresStateStore(PipelineStateReaderTest::connect, "reader")) {
+    try (PostgresStateStore store = new PostgresStateStore(PipelineStateReaderIT::connect, "reader")) {
       store.migrate();
       store.updateTableState(oid, TableState.of(TablePhase.READY));
       store.storeUnmatchedChanges(oid, 7);

@@ -60,7 +60,7 @@ import org.junit.jupiter.api.Test;
  * decode (and an array of each), and checks the text against {@code col::text} on the source
  * and the typed values against what the inserted literals mean.
  */
-class PgOutputAgainstPostgresTest {
+class PgOutputAgainstPostgresIT {
   /** A column, the Java class its non-null values (or array elements) decode to, row literals. */
   private record Column(String name, String sqlType, Class<?> javaType, String... literals) {
     boolean isArray() {

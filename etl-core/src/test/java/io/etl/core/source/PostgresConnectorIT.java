@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.postgresql.jdbc.PgConnection;
 
-class PostgresConnectorTest {
+class PostgresConnectorIT {
   private static final String WRONG_PASSWORD = "not-the-Secret-42";
 
   private static PostgresServer server;

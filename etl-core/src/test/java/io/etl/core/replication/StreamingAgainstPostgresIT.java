@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * same changes at the same positions, and those must rebuild the source table, for the
  * {@link InterleavedTransactions} workload.
  */
-class StreamingAgainstPostgresTest {
+class StreamingAgainstPostgresIT {
   private static final String STREAMED_SLOT = "streaming_v2";
   private static final String WHOLE_SLOT = "streaming_v1";
   private static final String END_MARKER = "streaming_test_end";

@@ -12,9 +12,9 @@ import java.util.List;
  *     when not known yet
  * @param retries retries since the last success
  */
-public record PipelineStatus(
+public record RuntimeStatus(
     String pipelineId,
-    PipelinePhase phase,
+    RuntimePhase phase,
     boolean ready,
     String confirmedFlushLsn,
     String receivedLsn,

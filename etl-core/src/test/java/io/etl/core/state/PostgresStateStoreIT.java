@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class PostgresStateStoreTest extends StateStoreContract {
+class PostgresStateStoreIT extends StateStoreContract {
   private static PostgresServer server;
 
   @BeforeAll
@@ -30,7 +30,7 @@ class PostgresStateStoreTest extends StateStoreContract {
 
   @Override
   StateStore open(String pipelineId) {
-    PostgresStateStore store = new PostgresStateStore(PostgresStateStoreTest::connect, pipelineId);
+    PostgresStateStore store = new PostgresStateStore(PostgresStateStoreIT::connect, pipelineId);
     store.migrate();
     return store;
   }

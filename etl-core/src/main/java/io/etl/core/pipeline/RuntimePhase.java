@@ -1,7 +1,7 @@
 package io.etl.core.pipeline;
 
-/** What the replicator as a whole is doing. */
-public enum PipelinePhase {
+/** What the replicator as a whole is doing (the engine's phase, not the Pipeline resource's). */
+public enum RuntimePhase {
   STARTING,
   /** Some tables are still being copied; the others stream. */
   COPYING,

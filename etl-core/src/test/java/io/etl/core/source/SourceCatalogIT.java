@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class SourceCatalogTest {
+class SourceCatalogIT {
   private static PostgresServer server;
   private static PostgresConnector connector;
   private final SourcePreflight preflight = new SourcePreflight();

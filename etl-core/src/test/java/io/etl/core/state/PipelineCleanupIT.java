@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Deleting a pipeline drops its own slots and nobody else's. */
-class PipelineCleanupTest {
+class PipelineCleanupIT {
   private static PostgresServer server;
 
   @BeforeAll

@@ -25,7 +25,7 @@ import org.postgresql.jdbc.PgConnection;
  * test made: verify-full works with that CA, and each way it can go wrong ends in one line naming
  * the problem and the fix, never in a retry loop or a plaintext fallback.
  */
-class PostgresConnectorTlsTest {
+class PostgresConnectorTlsIT {
   private static Path dir;
   private static TestCertificates.ServerFiles tls;
   private static Path unrelatedCa;
