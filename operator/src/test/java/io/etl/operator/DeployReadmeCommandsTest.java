@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ServiceAccount of deploy/base): install, the per-namespace Secret grant, the samples, every
  * status command, pause and resume, and the skip-cleanup annotation. The samples' database hosts do
  * not exist here, so the sample Pipeline never streams; commands that wait for that
- * ({@code rollout status}, {@code wait --for=condition=Ready}) are listed in DocumentedCommandsTest
+ * ({@code rollout status}, {@code wait --for=condition=Ready}) are listed in DocumentedCommandsIT
  * with where they do run.
  */
 class DeployReadmeCommandsTest {

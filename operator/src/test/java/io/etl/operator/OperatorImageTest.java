@@ -19,7 +19,7 @@ class OperatorImageTest {
   @Test
   void imageRunsTheOperatorAsTheNonRootUserOfDeployBaseAndExposesItsHttpPort() throws IOException {
     assumeTrue(Files.isRegularFile(IMAGE), "skipped: " + IMAGE.toAbsolutePath() + " not built; the module's test build"
-        + " makes it (process-test-classes), so this runs only when the test is started another way, e.g. from an IDE");
+        + " makes it (package, before the integration tests), so this runs only when the test is started another way, e.g. from an IDE");
     JsonNode config = OciImageTar.config(IMAGE);
     assertEquals("65532:65532", config.get("User").asText());
     assertTrue(config.get("ExposedPorts").has("8080/tcp"), config.toString());

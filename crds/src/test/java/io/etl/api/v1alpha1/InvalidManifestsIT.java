@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * What the checked-in CRDs let through, asked of a real API server: the schema and CEL rules must
  * turn away each mistake with a message that names the field, and must accept correct manifests.
  */
-class InvalidManifestsTest {
+class InvalidManifestsIT {
   @RegisterExtension
   static final KubeControlPlane kube = new KubeControlPlane();
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * converges, and the destination equals the source with no row twice. Each failpoint gets its
  * own pipeline and its own destination database, starting from scratch.
  */
-class FailpointCrashTest {
+class FailpointCrashIT {
   private static final int BIG_ROWS = 60_000;
   private static PostgresServer source;
   private static PostgresServer destination;

@@ -2,7 +2,6 @@ package io.etl.replicator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.etl.core.testing.OciImageTar;
@@ -13,18 +12,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Checks the image Jib wrote to target/jib-image.tar (OCI layout). Building it needs the {@code
- * jib} profile (see README), so without it this test is skipped and says so.
+ * Checks the image Jib wrote to target/jib-image.tar (OCI layout) at this module's package phase, on
+ * the local jlink base (the {@code jib} profile builds the same image on the public JRE base).
  */
-class JibImageTest {
+class JibImageIT {
   private static final Path IMAGE = Path.of("target", "jib-image.tar");
 
   @Test
   void imageRunsTheReplicatorAsNonRootAndExposesTheMetricsPort() throws IOException {
-    assumeTrue(
-        Files.isRegularFile(IMAGE),
-        "skipped: " + IMAGE.toAbsolutePath() + " not built; the module's test build makes it before this test runs"
-            + " (process-test-classes), so this runs only when the test is started another way, e.g. from an IDE");
+    assertTrue(Files.isRegularFile(IMAGE), IMAGE.toAbsolutePath() + " is built by this module's package phase");
     JsonNode config = OciImageTar.config(IMAGE);
     assertEquals("65532:65532", config.get("User").asText());
     assertTrue(config.get("ExposedPorts").has("9187/tcp"), config.toString());

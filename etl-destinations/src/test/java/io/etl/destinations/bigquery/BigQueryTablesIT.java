@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * pipeline did not create is never dropped or emptied; and what BigQuery answers when something is
  * wrong is classified as the README says.
  */
-class BigQueryTablesTest {
+class BigQueryTablesIT {
   private static final ColumnSchema ID = new ColumnSchema("id", 20, -1, "bigint", false, true);
   private static final ColumnSchema NAME = new ColumnSchema("name", 25, -1, "text", true, false);
   private static final TableSchema ITEMS = new TableSchema(16410, new io.etl.core.schema.TableId("shop", "items"),

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * answer only a request that carries the token; a retry without it, or with a wrong one, empties
  * nothing.
  */
-class AdminPortTest {
+class AdminPortIT {
   private static final DocumentedCommands IMAGE_README =
       DocumentedCommands.of(Path.of("").toAbsolutePath().resolve("README.md"));
   private static final String TOKEN = "3f1c0e9a7b2d4c6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d1e";

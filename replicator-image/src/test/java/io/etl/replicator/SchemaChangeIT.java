@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * step the destination table has the source's columns (names and types, in order) and the
  * source's rows (count and content hash).
  */
-class SchemaChangeTest {
+class SchemaChangeIT {
   private static PostgresServer source;
   private static PostgresServer destination;
 

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * REPLICA IDENTITY FULL and one without a primary key (FULL too). Both the PostgreSQL and the
  * memory destination must end equal to the source.
  */
-class ToastTest {
+class ToastIT {
   private static final List<String> TABLES = List.of("docs_default", "docs_full", "docs_nokey");
   private static final int MB = 1024 * 1024;
   private static PostgresServer source;

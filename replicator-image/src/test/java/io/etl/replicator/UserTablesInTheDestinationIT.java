@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A pipeline pointed at a database that already holds a table of a published table's name: that
  * table errors with the fix, the user's table keeps every row, the other tables replicate.
  */
-class UserTablesInTheDestinationTest {
+class UserTablesInTheDestinationIT {
   private PostgresServer source;
   private PostgresServer destination;
 

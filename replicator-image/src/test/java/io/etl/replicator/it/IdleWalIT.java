@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * confirmation of keepalive positions alone bounds the WAL too, so such a test could not show
  * what the heartbeat adds (that it is written and decoded is {@code HeartbeatIT}'s part).
  */
-class IdleWalTest {
+class IdleWalIT {
   private static final long NOISE_BYTES = 200L * 1024 * 1024;
   private static final long BOUND_BYTES = 32L * 1024 * 1024;
   private static PostgresServer source;

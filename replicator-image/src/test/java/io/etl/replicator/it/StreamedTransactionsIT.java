@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * transaction is being replayed into the destination, after which the server streams it again
  * and the destination skips what it already holds.
  */
-class StreamedTransactionsTest {
+class StreamedTransactionsIT {
   private static final String PIPELINE = "streamed";
   private static final int BULK_ROWS = 200_000;
   private static final List<String> TABLES = List.of("public.items", "public.bulk");

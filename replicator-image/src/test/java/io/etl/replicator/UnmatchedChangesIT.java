@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A destination table that drifted from the source (rows deleted there by hand): the UPDATEs and
  * DELETEs that then match no row are counted where users look, or error the table if asked.
  */
-class UnmatchedChangesTest {
+class UnmatchedChangesIT {
   private PostgresServer source;
   private PostgresServer destination;
 
@@ -47,7 +47,7 @@ class UnmatchedChangesTest {
       await(replicator::ready, "streaming");
       drift();
       await(() -> unmatched(replicator) == 10, "10 unmatched changes in /status");
-      Map<String, Double> metrics = MetricsScrapeTest.scrape(replicator);
+      Map<String, Double> metrics = MetricsScrapeIT.scrape(replicator);
       assertEquals(10.0, metrics.get("etl_unmatched_changes_total{table=\"public.t\"}"), metrics.toString());
       assertEquals("10", source.queryOne("postgres",
           "SELECT unmatched_changes FROM etl.table_states WHERE pipeline_id = 'drift_count' AND table_oid = 't'::regclass"));

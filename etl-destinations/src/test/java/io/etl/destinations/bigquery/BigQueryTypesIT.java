@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * column must have the mapped BigQuery type, and each value must read back as the source holds it,
  * the documented substitutions included (±infinity, 24:00:00, a NULL array as an empty one).
  */
-class BigQueryTypesTest {
+class BigQueryTypesIT {
   /** Column, PostgreSQL type, BigQuery type, the source's value as text, the same read back from BigQuery. */
   private record Column(String name, String pgType, String bigQueryType, String pgText, String bigQueryText) {}
 

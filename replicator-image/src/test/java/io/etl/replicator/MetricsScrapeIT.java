@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Scrapes /metrics of a replicator that copied two tables, streamed changes and lived through a
  * dropped replication connection, and checks the figures against what happened.
  */
-class MetricsScrapeTest {
+class MetricsScrapeIT {
   private static PostgresServer source;
   private static PostgresServer destination;
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * moved between partitions by updates of the partition key, deleted and truncated. Also a table
  * with inheritance children, which a publication lists each on its own.
  */
-class PartitionedTablesTest {
+class PartitionedTablesIT {
   private static final List<String> LEAVES = List.of("m_2024_q1", "m_2024_q2", "m_2024_q3", "m_2024_q4", "m_default");
   private static PostgresServer source;
   private static PostgresServer destination;

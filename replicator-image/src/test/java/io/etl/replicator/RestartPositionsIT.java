@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Restarts where the source's idea of our position and the destination's differ: nothing may be lost. */
-class RestartPositionsTest {
+class RestartPositionsIT {
   private static final List<String> TABLES = List.of("a", "b");
   private PostgresServer source;
   private PostgresServer destination;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (verify-full), it copies and streams; a wrong CA or a host name the certificate does not hold
  * ends the process with exit code 3 and one line naming the problem and the fix.
  */
-class TlsPipelineTest {
+class TlsPipelineIT {
   private static final String PASSWORD_ENV = "ETL_TEST_PASSWORD";
   private static final Map<String, String> ENV = Map.of(PASSWORD_ENV, PostgresServer.PASSWORD);
   private static final String TABLE = "public.items";

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (the source's and the destination's connections cut mid-copy and mid-stream) are recovered
  * from without help, losing nothing.
  */
-class FaultClassesTest {
+class FaultClassesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private PostgresServer source;
   private PostgresServer destination;

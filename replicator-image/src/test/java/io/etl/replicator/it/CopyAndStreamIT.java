@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * while a writer inserts, updates, deletes and truncates; afterwards the destination equals the
  * source (row count and content hash per table).
  */
-class CopyAndStreamTest {
+class CopyAndStreamIT {
   private static final int BIG_ROWS = 1_000_000;
   private static PostgresServer source;
   private static PostgresServer destination;

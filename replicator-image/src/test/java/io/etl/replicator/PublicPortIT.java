@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * loopback admin port, copies the table again); /readyz and /metrics name no host, user or
  * database of the source or the destination.
  */
-class PublicPortTest {
+class PublicPortIT {
   // distinctive, so finding one in a body can only mean it leaked
   private static final String SOURCE_USER = "src_reader_q7";
   private static final String SOURCE_DATABASE = "shop_q7";

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A pipeline is its id and its source: pipelines that share an id never share positions, slots
  * or a running replicator.
  */
-class PipelineIdentityTest {
+class PipelineIdentityIT {
   private PostgresServer source;
   private PostgresServer destination;
 

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * Encodes rows whose text comes from a real PostgreSQL (its own output functions), so the test
  * proves the encoding of what the replicator actually receives.
  */
-class RowEncoderTest {
+class RowEncoderIT {
   private static final String COLUMNS = "id int PRIMARY KEY, b bool, i2 smallint, i8 bigint, r real, f float8,"
       + " n numeric(10,2), bn numeric, t text, bp char(3), by bytea, d date, tm time, ts timestamp, tz timestamptz,"
       + " iv interval, tt timetz, u uuid, j jsonb, ints int[], texts text[], addr inet";

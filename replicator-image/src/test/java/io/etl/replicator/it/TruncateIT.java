@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * table without a key, and truncates between other changes inside one transaction and across
  * transactions that land in one batch.
  */
-class TruncateTest {
+class TruncateIT {
   private static final List<String> TABLES = List.of("parents", "children", "tags", "audit");
   private static PostgresServer source;
   private static PostgresServer destination;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exit code 3 and one line naming the problem and the fix; the transient one is retried with
  * backoff and shows in /readyz (its category) and /status (its reason) while it lasts.
  */
-class StartupFaultsTest {
+class StartupFaultsIT {
   private static final String PASSWORD_ENV = "ETL_TEST_PASSWORD";
   private static PostgresServer logical;
   private static PostgresServer replica;

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * source, and every row of the keyed tables must be found among BigQuery's rows, whole (so an UPDATE
  * that left a TOASTed value unchanged still carried it).
  */
-class BigQueryPipelineTest {
+class BigQueryPipelineIT {
   /** 64 kB of random hex: compressed it still exceeds the TOAST threshold, so it is stored out of line. */
   private static final String BIG = "(SELECT string_agg(md5(random()::text || s), '') FROM generate_series(1, 2000) s)";
 

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class PostgresDestinationTest {
+class PostgresDestinationIT {
   private static PostgresServer server;
   private PostgresDestination destination;
 

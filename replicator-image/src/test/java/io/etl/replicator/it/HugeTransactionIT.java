@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * bounded queue carries it. Either way the destination ends equal to the source, with no
  * OutOfMemoryError.
  */
-class HugeTransactionTest {
+class HugeTransactionIT {
   private static final int STREAMED_ROWS = 2_000_000;
   private static final int STREAMED_ROW_WIDTH = 100;
   private static final int WHOLE_ROWS = 200_000;

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * the test reads back the records themselves, which shows every UPSERT and DELETE arrived once, with
  * its values, TOAST included, and that a replay after a restart sends none again.
  */
-class BigQueryDestinationTest {
+class BigQueryDestinationIT {
   private static final ColumnSchema ID = new ColumnSchema("id", 20, -1, "bigint", false, true);
   private static final ColumnSchema NAME = new ColumnSchema("name", 25, -1, "text", true, false);
   private static final ColumnSchema PRICE = new ColumnSchema("price", 1700, ((10 << 16) | 2) + 4, "numeric(10,2)", true, false);

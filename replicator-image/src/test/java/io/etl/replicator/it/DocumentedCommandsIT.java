@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * cannot run on a machine like the one CI uses. A command added to a README without a test fails
  * here: a documented command that nothing ran is how a broken run command once shipped.
  */
-class DocumentedCommandsTest {
+class DocumentedCommandsIT {
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
   private static final String JIB_NEEDS_A_REGISTRY = "not here: -Pjib with the default base pulls eclipse-temurin:17-jre"
       + " from a registry, and this machine reaches none; LocalBaseImageBuildIT runs the same profile on the local base";
@@ -40,18 +40,18 @@ class DocumentedCommandsTest {
     readme.put("./mvnw -B -q package -DskipTests", runBy("ReadmeCommandsIT", "checked to be the build the package phase runs"));
     readme.put("SOURCE_PASSWORD=… DESTINATION_PASSWORD=… java -cp 'replicator-image/target/lib/*' io.etl.replicator.Main path/to/pipeline.yaml",
         runBy("ReadmeCommandsIT", "placeholders filled in"));
-    readme.put("GOOGLE_APPLICATION_CREDENTIALS=key.json ETL_BIGQUERY_TEST_PROJECT=my-project ./mvnw -B -pl etl-destinations -am test"
-        + " -Dtest='BigQuery*' -Dsurefire.failIfNoSpecifiedTests=false",
+    readme.put("GOOGLE_APPLICATION_CREDENTIALS=key.json ETL_BIGQUERY_TEST_PROJECT=my-project ./mvnw -B -pl etl-destinations -am verify"
+        + " -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='BigQuery*' -Dfailsafe.failIfNoSpecifiedTests=false",
         notHere("needs a Google Cloud project and a service-account key; without them the same tests run against the"
             + " BigQuery emulator, as the command below"));
-    readme.put("./mvnw -B -pl etl-destinations -am test -Dtest='BigQuery*' -Dsurefire.failIfNoSpecifiedTests=false",
+    readme.put("./mvnw -B -pl etl-destinations -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='BigQuery*' -Dfailsafe.failIfNoSpecifiedTests=false",
         runBy(".ci/run", "the same BigQuery tests run in CI's ./mvnw -B verify on a fresh clone, against the emulator they"
             + " provision; run verbatim by hand for issue 18, not nested inside a build (it would rebuild the modules the"
             + " running build tests)"));
     readme.put("scripts/provision-bigquery-emulator.sh",
         runBy("BigQueryEmulator", "as written, from the repository's root, before the BigQuery tests start the emulator"));
     readme.put("curl -sS -X POST http://127.0.0.1:9188/tables/public.orders/retry   # 202; 409 if not errored, 404 if unknown",
-        runBy("PublicPortTest", "against a replicator with an errored table public.orders and the default admin port"));
+        runBy("PublicPortIT", "against a replicator with an errored table public.orders and the default admin port"));
     readme.put("./mvnw -B -pl operator,replicator-image -am package -Pjib -DskipTests   # both images, as tarballs",
         notHere(JIB_NEEDS_A_REGISTRY));
     readme.put("kubectl apply -k deploy/base          # CRDs, namespace etl-system, RBAC, the operator",
@@ -96,7 +96,7 @@ class DocumentedCommandsTest {
     deploy.put("kubectl -n etl-demo port-forward deploy/etl-shop-to-warehouse 9188:9188",
         runBy("PipelineLifecycleScenarios", "on the e2e suite's real node, to the sample Pipeline's replicator pod"));
     deploy.put("curl -sS http://127.0.0.1:9188/status", runBy("PipelineLifecycleScenarios", "through that port-forward;"
-        + " PublicPortTest runs it against a replicator on the default admin port too"));
+        + " PublicPortIT runs it against a replicator on the default admin port too"));
     for (String status : List.of(
         "kubectl -n etl-demo get pipelines                    # READY PHASE TABLES LAG DESTINATION AGE",
         "kubectl -n etl-demo get pipelines -o wide            # + SLOT WAL REASON",
@@ -136,7 +136,7 @@ class DocumentedCommandsTest {
 
     Map<String, Where> image = new LinkedHashMap<>();
     image.put("curl -sS -X POST -H \"Authorization: Bearer $(cat admin-token)\" http://127.0.0.1:9188/tables/public.orders/retry",
-        runBy("AdminPortTest", "in a directory holding admin-token, against a replicator whose admin port asks for it"));
+        runBy("AdminPortIT", "in a directory holding admin-token, against a replicator whose admin port asks for it"));
     image.put("./mvnw -pl replicator-image -am package -Pjib -DskipTests", notHere(JIB_NEEDS_A_REGISTRY));
     image.put("replicator-image/build-base-image.sh", runBy("LocalBaseImageBuildIT", "then the -Pjib build below"));
     image.put("./mvnw -pl replicator-image -am package -Pjib -DskipTests"
@@ -154,12 +154,12 @@ class DocumentedCommandsTest {
       for (String command : shown) {
         if (!file.getValue().containsKey(command)) {
           problems.add(file.getKey() + " shows a command no test is listed for (run it in a test exactly as written, then"
-              + " list it in DocumentedCommandsTest): " + command);
+              + " list it in DocumentedCommandsIT): " + command);
         }
       }
       for (String listed : file.getValue().keySet()) {
         if (!shown.contains(listed)) {
-          problems.add(file.getKey() + " no longer shows a command listed in DocumentedCommandsTest: " + listed);
+          problems.add(file.getKey() + " no longer shows a command listed in DocumentedCommandsIT: " + listed);
         }
       }
     }
@@ -170,7 +170,7 @@ class DocumentedCommandsTest {
   void theTestsListedExist() {
     List<String> missing = COMMANDS.values().stream().flatMap(m -> m.values().stream())
         .filter(w -> w.test() != null && !exists(w.test())).map(Where::test).distinct().toList();
-    assertEquals(List.of(), missing, "tests named in DocumentedCommandsTest that are not in the repository");
+    assertEquals(List.of(), missing, "tests named in DocumentedCommandsIT that are not in the repository");
   }
 
   @Test

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * a writer changes the source throughout. Afterwards the destination equals the source and has
  * no duplicate rows.
  */
-class KillAndRestartTest {
+class KillAndRestartIT {
   private static final int BIG_ROWS = 300_000;
   private static final int KILLS_DURING_COPY = 4;
   private static final int KILLS_DURING_STREAMING = 8;
@@ -75,7 +75,7 @@ class KillAndRestartTest {
           waitUntil(() -> phases().contains("data_sync") || allStreaming(), replicator);
           Thread.sleep(random.nextInt(1500));
         } else {
-          waitUntil(KillAndRestartTest::allStreaming, replicator);
+          waitUntil(KillAndRestartIT::allStreaming, replicator);
           Thread.sleep(200 + random.nextInt(2500));
         }
         if (phases().contains("data_sync")) {
@@ -90,7 +90,7 @@ class KillAndRestartTest {
     assertNull(writer.failure(), "the source writer ran");
 
     try (ReplicatorProcess replicator = ReplicatorProcess.start(config, env, log)) {
-      Convergence.assertConverges(source, destination, SourceFixture.TABLES, KillAndRestartTest::allStreaming,
+      Convergence.assertConverges(source, destination, SourceFixture.TABLES, KillAndRestartIT::allStreaming,
           Duration.ofMinutes(5));
       assertEquals(0, replicator.terminate(), "exit code after SIGTERM\n" + replicator.logText());
     }

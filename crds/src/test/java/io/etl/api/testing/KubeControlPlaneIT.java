@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The fixture itself: the operator's tests rely on what these check. */
-class KubeControlPlaneTest {
+class KubeControlPlaneIT {
   @RegisterExtension
   static final KubeControlPlane kube = new KubeControlPlane();
 

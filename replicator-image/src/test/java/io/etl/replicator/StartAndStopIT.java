@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole process in-process: real PostgreSQL, HTTP endpoints, graceful stop, exit code 0. */
-class StartAndStopTest {
+class StartAndStopIT {
   // distinctive, so finding it anywhere in the output can only mean it leaked
   private static final String SECRET = "Zq9-never-in-a-log-7f3c2a";
   private static final String PASSWORD_ENV = "ETL_TEST_PASSWORD";
