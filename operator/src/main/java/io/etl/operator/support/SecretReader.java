@@ -34,6 +34,11 @@ public final class SecretReader {
     }
   }
 
+  /** Whether the key can be used, with the value read and dropped: for validation, which must hold no secret. */
+  public void check(String namespace, SecretKeyRef ref, String usedFor) throws SecretProblem {
+    read(namespace, ref, usedFor);
+  }
+
   public String read(String namespace, SecretKeyRef ref, String usedFor) throws SecretProblem {
     Secret secret;
     try {
