@@ -74,6 +74,20 @@ public final class OperatorBench {
     if (!applied.succeeded()) {
       throw new IllegalStateException("kubectl apply -k deploy/base failed: " + applied);
     }
+    // kube-api-test's service range is a /24: without more addresses, the metrics Services of
+    // Pipelines past the 250th or so are refused ("range is full") and those Pipelines never get
+    // further than their failed reconcile
+    KubectlResult cidr = kube.kubectlWithInput("""
+        apiVersion: networking.k8s.io/v1
+        kind: ServiceCIDR
+        metadata:
+          name: bench-services
+        spec:
+          cidrs: ["10.128.0.0/16"]
+        """, "apply", "-f", "-");
+    if (!cidr.succeeded()) {
+      throw new IllegalStateException("cannot add a ServiceCIDR for the Pipelines' metrics Services: " + cidr);
+    }
     OperatorUnderTest.createPipelineNamespace(kube, NAMESPACE);
     KubernetesClient admin = kube.client();
     admin.resource(Resources.passwordSecret(NAMESPACE, "dest-password", PostgresServer.PASSWORD)).create();
