@@ -23,7 +23,7 @@ public final class SecretReader {
   public static final class SecretProblem extends Exception {
     private final String reason;
 
-    SecretProblem(String reason, String message) {
+    public SecretProblem(String reason, String message) {
       super(message);
       this.reason = reason;
     }
