@@ -59,6 +59,7 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
 
   private final OperatorSettings settings;
   private final SecretReader secrets;
+  private final SecretVerdicts secretVerdicts;
   private final EventRecorder events;
   private final SourceObservations observations;
   private final PipelineDeletion cleanup;
@@ -66,6 +67,7 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
   public PipelineReconciler(OperatorSettings settings, KubernetesClient client) {
     this.settings = settings;
     this.secrets = new SecretReader(client);
+    this.secretVerdicts = new SecretVerdicts(secrets, settings.observeInterval().dividedBy(3), java.time.Clock.systemUTC());
     this.events = new EventRecorder(client);
     this.observations = new SourceObservations(secrets);
     this.cleanup = new PipelineDeletion(client, secrets, events);
@@ -115,7 +117,7 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
     }
     Destination destination = context.getSecondaryResource(Destination.class).orElse(null);
     PipelineInputs inputs = PipelineValidation.validate(pipeline, destination, pipelines,
-        SecretLookups.problems(secrets, pipeline, destination));
+        SecretLookups.problems(secretVerdicts, pipeline, destination));
     String configHash = pipeline.getStatus() == null ? null : pipeline.getStatus().configHash;
     String podProblem = null;
     if (inputs instanceof PipelineInputs.Ready ready) {

@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * Whether each Secret a Pipeline references can be used (exists, has the key, may be read),
- * found with one GET each and the value dropped at once: the operator may {@code get} Secrets in
- * the namespaces that bind it, never list or watch them, so they cannot come from an informer.
+ * found with a GET (shared for a short while, {@link SecretVerdicts}) and the value dropped at
+ * once: the operator may {@code get} Secrets in the namespaces that bind it, never list or watch
+ * them, so they cannot come from an informer.
  */
 final class SecretLookups {
   /** One referenced Secret key, in the order the pod's wiring lists them. */
@@ -36,7 +37,7 @@ final class SecretLookups {
   }
 
   /** The problem of each referenced Secret key that cannot be used; each key is read once. */
-  static Map<String, SecretReader.SecretProblem> problems(SecretReader reader, Pipeline pipeline, Destination destination) {
+  static Map<String, SecretReader.SecretProblem> problems(SecretVerdicts reader, Pipeline pipeline, Destination destination) {
     Map<String, SecretReader.SecretProblem> problems = new HashMap<>();
     Map<String, Boolean> seen = new HashMap<>();
     for (Reference ref : references(SecretWiring.of(pipeline, destination))) {
