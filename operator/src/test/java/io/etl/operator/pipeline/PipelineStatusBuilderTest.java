@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** The status each combination of what was validated and observed yields, offline. */
 class PipelineStatusBuilderTest {
-  private static final PipelineInputs OK = new PipelineInputs(ReplicatorRenderingTest.destination(), null, null, null, "pw", null, null);
+  private static final PipelineInputs OK = new PipelineInputs.Ready(ReplicatorRenderingTest.destination(), null);
 
   private static PipelineObservation.Slot slot(boolean active, String walStatus, long lag) {
     return new PipelineObservation.Slot("etl_orders_sync_apply", active, lag, walStatus, null, "0/16B3748");
