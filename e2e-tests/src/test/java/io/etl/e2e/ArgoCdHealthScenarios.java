@@ -25,7 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * deploy/argocd's health checks judged on live objects: a Pipeline is driven through the states an
  * Argo CD user sees (copying, healthy, an errored table, paused; a refused password, an edit the
  * operator has not seen yet, deleting with a clean-up that cannot log in) and, in each, the operator's real status is run through health.lua
- * by the Lua runner that the offline test (operator's ArgoCdHealthChecksTest) uses, as Argo CD runs
+ * by the Lua runner that the offline test (operator's ArgoCdHealthChecksIT) uses, as Argo CD runs
  * it. With {@code -Detl.e2e.captureArgoCdTestdata=true} each object is also written to the check's
  * testdata/, which is how those files were made: they are statuses this operator wrote, trimmed of
  * the server's bookkeeping (managedFields, uid, resourceVersion).

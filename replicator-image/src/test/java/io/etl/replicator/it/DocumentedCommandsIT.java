@@ -55,10 +55,10 @@ class DocumentedCommandsIT {
     readme.put("./mvnw -B -pl operator,replicator-image -am package -Pjib -DskipTests   # both images, as tarballs",
         notHere(JIB_NEEDS_A_REGISTRY));
     readme.put("kubectl apply -k deploy/base          # CRDs, namespace etl-system, RBAC, the operator",
-        runBy("DeployReadmeCommandsTest", "against a real API server"));
+        runBy("DeployReadmeCommandsIT", "against a real API server"));
     readme.put("kubectl apply -k deploy/samples       # a namespace with a Destination and a Pipeline (edit the Secrets first)",
-        runBy("DeployReadmeCommandsTest", "against a real API server"));
-    readme.put("kubectl get pipelines -A -o wide", runBy("DeployReadmeCommandsTest", "against a real API server"));
+        runBy("DeployReadmeCommandsIT", "against a real API server"));
+    readme.put("kubectl get pipelines -A -o wide", runBy("DeployReadmeCommandsIT", "against a real API server"));
     COMMANDS.put("README.md", readme);
 
     Map<String, Where> deploy = new LinkedHashMap<>();
@@ -72,7 +72,7 @@ class DocumentedCommandsIT {
           + " OperatorImageEntrypointIT"));
     }
     deploy.put("kubectl apply -k deploy/base                      # CRDs, etl-system, RBAC, operator",
-        runBy("DeployReadmeCommandsTest", "against a real API server"));
+        runBy("DeployReadmeCommandsIT", "against a real API server"));
     deploy.put("kubectl -n etl-system rollout status deploy/etl-operator",
         runBy("E2eEnvironment", "on the e2e suite's real node, after kubectl apply -k deploy/overlays/e2e, before every scenario"));
     for (String load : List.of("ctr -n k8s.io images import operator/target/jib-image.tar",
@@ -85,14 +85,14 @@ class DocumentedCommandsIT {
         runBy("E2eEnvironment", "the e2e suite's install on its real node, with the images loaded as above"));
     deploy.put("kubectl -n my-namespace create rolebinding etl-operator-secret-reader"
         + " --clusterrole=etl-operator-secret-reader --serviceaccount=etl-system:etl-operator",
-        runBy("DeployReadmeCommandsTest", "against a real API server"));
-    deploy.put("kubectl apply -k deploy/samples", runBy("DeployReadmeCommandsTest", "against a real API server"));
-    deploy.put("kubectl apply -k deploy/overlays/namespaced", runBy("NamespacedInstallTest", "against a real API server,"
+        runBy("DeployReadmeCommandsIT", "against a real API server"));
+    deploy.put("kubectl apply -k deploy/samples", runBy("DeployReadmeCommandsIT", "against a real API server"));
+    deploy.put("kubectl apply -k deploy/overlays/namespaced", runBy("NamespacedInstallIT", "against a real API server,"
         + " after deploy/base, then the operator runs as its ServiceAccount"));
     deploy.put("kubectl delete clusterrolebinding etl-operator --ignore-not-found    # when switching from deploy/base",
-        runBy("NamespacedInstallTest", "after deploy/base was applied"));
+        runBy("NamespacedInstallIT", "after deploy/base was applied"));
     deploy.put("kubectl -n my-namespace create rolebinding etl-operator --clusterrole=etl-operator"
-        + " --serviceaccount=etl-system:etl-operator", runBy("NamespacedInstallTest", "the namespace it then watches"));
+        + " --serviceaccount=etl-system:etl-operator", runBy("NamespacedInstallIT", "the namespace it then watches"));
     deploy.put("kubectl -n etl-demo port-forward deploy/etl-shop-to-warehouse 9188:9188",
         runBy("PipelineLifecycleScenarios", "on the e2e suite's real node, to the sample Pipeline's replicator pod"));
     deploy.put("curl -sS http://127.0.0.1:9188/status", runBy("PipelineLifecycleScenarios", "through that port-forward;"
@@ -106,25 +106,25 @@ class DocumentedCommandsIT {
         "kubectl -n etl-demo patch pipeline shop-to-warehouse --type merge -p '{\"spec\":{\"paused\":true}}'",
         "kubectl -n etl-demo patch pipeline shop-to-warehouse --type merge -p '{\"spec\":{\"paused\":false}}'",
         "kubectl -n etl-demo annotate pipeline shop-to-warehouse etl.io/skip-cleanup=true")) {
-      deploy.put(status, runBy("DeployReadmeCommandsTest", "against a real API server, on the samples"));
+      deploy.put(status, runBy("DeployReadmeCommandsIT", "against a real API server, on the samples"));
     }
     deploy.put("kubectl -n etl-demo wait --for=condition=Ready pipeline/shop-to-warehouse --timeout=15m",
         runBy("PipelineLifecycleScenarios", "on the e2e suite's real node, the samples pointed at the test's servers"));
     deploy.put("kubectl -n argocd patch configmap argocd-cm --type merge --patch-file deploy/argocd/argocd-cm-patch.yaml",
-        runBy("ArgoCdConfigMapPatchTest", "against a real API server holding an argocd-cm with keys of its own"));
+        runBy("ArgoCdConfigMapPatchIT", "against a real API server holding an argocd-cm with keys of its own"));
     deploy.put("scripts/provision-monitoring-tools.sh argocd-lua-health",
-        runBy("ArgoCdHealthChecksTest", "as written, from the repository's root"));
+        runBy("ArgoCdHealthChecksIT", "as written, from the repository's root"));
     deploy.put("\"$(scripts/provision-monitoring-tools.sh --where argocd-lua-health)\" test deploy/argocd/resource_customizations",
-        runBy("ArgoCdHealthChecksTest", "as written, from the repository's root; its output is checked case by case"));
+        runBy("ArgoCdHealthChecksIT", "as written, from the repository's root; its output is checked case by case"));
     deploy.put("kubectl apply -k deploy/monitoring", notHere("needs the Prometheus Operator's CRDs (monitoring.coreos.com), which"
-        + " no registry this machine reaches serves; PrometheusRulesTest runs the rules under promtool and MonitoringScenarios"
+        + " no registry this machine reaches serves; PrometheusRulesIT runs the rules under promtool and MonitoringScenarios"
         + " checks every metric they and the dashboard read on real scrapes"));
     for (String helm : List.of("kubectl create namespace etl-system",
         "kubectl label namespace etl-system pod-security.kubernetes.io/enforce=restricted",
         "helm install etl-operator deploy/helm/etl-operator --namespace etl-system", "helm -n etl-system list",
         "helm upgrade etl-operator deploy/helm/etl-operator --namespace etl-system --set 'watchNamespaces={my-namespace}'"
             + " --set 'secretReaderNamespaces={my-namespace}'")) {
-      deploy.put(helm, runBy("HelmChartTest", "against a real API server; the operator then runs as the chart's ServiceAccount"));
+      deploy.put(helm, runBy("HelmChartIT", "against a real API server; the operator then runs as the chart's ServiceAccount"));
     }
     deploy.put("scripts/provision-helm.sh", runBy("Helm", "as written, from the repository's root, before the chart tests run helm"));
     deploy.put("scripts/provision-helm.sh --where", runBy("Helm", "right after it, for the path of the binary"));

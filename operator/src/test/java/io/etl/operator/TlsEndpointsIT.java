@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * a Pipeline's source succeed with the right CA, and a wrong CA or a host name the certificate does
  * not hold shows in the status as one line naming the problem and the fix.
  */
-class TlsEndpointsTest {
+class TlsEndpointsIT {
   private static final String NS = "tls";
 
   @RegisterExtension

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * finds them as desired) and nothing else is written. Counted by the API server itself
  * ({@code apiserver_request_total} on its /metrics), between two refreshes of the status.
  */
-class UnchangedPipelineWritesTest {
+class UnchangedPipelineWritesIT {
   private static final String NS = "steady";
   private static final Pattern SAMPLE = Pattern.compile("^apiserver_request_total\\{([^}]*)} (\\S+)$", Pattern.MULTILINE);
   private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");

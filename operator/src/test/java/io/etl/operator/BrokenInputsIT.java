@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Every input a Pipeline depends on, broken one at a time: the status says which and what to do,
  * read back from the API server; no replicator Deployment is created for a Pipeline that could not run.
  */
-class BrokenInputsTest {
+class BrokenInputsIT {
   private static final String NS = "broken";
 
   @RegisterExtension

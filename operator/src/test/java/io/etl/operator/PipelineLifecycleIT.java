@@ -40,7 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * pause keeping the slot, delete dropping it, Retain keeping it) runs on a real node in e2e-tests
  * (PipelineLifecycleScenarios).
  */
-class PipelineLifecycleTest {
+class PipelineLifecycleIT {
   private static final String NS = "shop";
 
   @RegisterExtension

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * namespace it still does its whole job there (render, stream, report, delete and drop the slot);
  * told to watch a namespace without the binding, it refuses to start and names it.
  */
-class NamespacedInstallTest {
+class NamespacedInstallIT {
   private static final String NS = "my-namespace";
 
   @RegisterExtension

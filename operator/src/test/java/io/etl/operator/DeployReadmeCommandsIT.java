@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ({@code rollout status}, {@code wait --for=condition=Ready}) are listed in DocumentedCommandsIT
  * with where they do run.
  */
-class DeployReadmeCommandsTest {
+class DeployReadmeCommandsIT {
   @RegisterExtension
   static final KubeControlPlane kube = new KubeControlPlane();
 

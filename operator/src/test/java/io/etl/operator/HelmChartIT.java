@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the Deployment's spec, the Service, the NetworkPolicy, the CRDs). Labels may differ: the chart
  * adds Helm's own. The chart's crds/ are the generated files of deploy/crds, byte for byte.
  */
-class HelmChartTest {
+class HelmChartIT {
   @RegisterExtension
   static final KubeControlPlane kube = new KubeControlPlane();
 
@@ -245,7 +245,7 @@ class HelmChartTest {
   private List<JsonNode> template(String... args) {
     List<String> command = new ArrayList<>(List.of("template", "etl-operator", CHART, "--namespace", "etl-system"));
     command.addAll(List.of(args));
-    Helm.Result result = Helm.helm(kube.repositoryRoot(), command.stream().map(HelmChartTest::quoted).toList());
+    Helm.Result result = Helm.helm(kube.repositoryRoot(), command.stream().map(HelmChartIT::quoted).toList());
     assertTrue(result.succeeded(), result::toString);
     return parse(result.output());
   }

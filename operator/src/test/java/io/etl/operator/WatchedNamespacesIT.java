@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** ETL_WATCH_NAMESPACES limits the operator to the namespaces it names. */
-class WatchedNamespacesTest {
+class WatchedNamespacesIT {
   @RegisterExtension
   static final KubeControlPlane kube = new KubeControlPlane();
 

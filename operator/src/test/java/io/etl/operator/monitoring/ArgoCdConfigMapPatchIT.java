@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * as an Argo CD install has it: the two health checks arrive as the scripts are, and the keys that
  * were there stay.
  */
-class ArgoCdConfigMapPatchTest {
+class ArgoCdConfigMapPatchIT {
   @RegisterExtension
   static final KubeControlPlane kube = new KubeControlPlane();
 

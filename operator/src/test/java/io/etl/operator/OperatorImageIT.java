@@ -2,7 +2,6 @@ package io.etl.operator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.etl.core.testing.OciImageTar;
@@ -13,13 +12,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The operator image Jib wrote to target/jib-image.tar: what deploy/base's Deployment expects of it. */
-class OperatorImageTest {
+class OperatorImageIT {
   private static final Path IMAGE = Path.of("target", "jib-image.tar");
 
   @Test
   void imageRunsTheOperatorAsTheNonRootUserOfDeployBaseAndExposesItsHttpPort() throws IOException {
-    assumeTrue(Files.isRegularFile(IMAGE), "skipped: " + IMAGE.toAbsolutePath() + " not built; the module's test build"
-        + " makes it (package, before the integration tests), so this runs only when the test is started another way, e.g. from an IDE");
+    assertTrue(Files.isRegularFile(IMAGE), IMAGE.toAbsolutePath() + " is built by this module's package phase");
     JsonNode config = OciImageTar.config(IMAGE);
     assertEquals("65532:65532", config.get("User").asText());
     assertTrue(config.get("ExposedPorts").has("8080/tcp"), config.toString());

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.function.Executable;
  * (That it can do its whole job with them is what the lifecycle test shows: its operator runs as
  * this ServiceAccount.) The samples are accepted by the CRDs.
  */
-class DeployManifestsTest {
+class DeployManifestsIT {
   @RegisterExtension
   static final KubeControlPlane kube = new KubeControlPlane();
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * promtool reads plain rule files, so the PrometheusRule's spec is extracted first, as the
  * Prometheus Operator does.
  */
-class PrometheusRulesTest {
+class PrometheusRulesIT {
   private static final Path MONITORING = MonitoringTools.ROOT.resolve("deploy/monitoring");
 
   @Test

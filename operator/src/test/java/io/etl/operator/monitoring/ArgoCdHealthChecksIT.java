@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * operator wrote on the e2e cluster (ArgoCdHealthScenarios captures them), one per state a user
  * meets.
  */
-class ArgoCdHealthChecksTest {
+class ArgoCdHealthChecksIT {
   private static final Path CHECKS = MonitoringTools.ROOT.resolve("deploy/argocd/resource_customizations");
 
   private static final DocumentedCommands README = DocumentedCommands.of(MonitoringTools.ROOT.resolve("deploy/README.md"));
