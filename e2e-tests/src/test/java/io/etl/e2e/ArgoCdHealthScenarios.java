@@ -2,6 +2,7 @@ package io.etl.e2e;
 
 import static io.etl.core.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etl.api.v1alpha1.Destination;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.MethodOrderer;
@@ -63,6 +65,14 @@ abstract class ArgoCdHealthScenarios extends ClusterScenario {
     await("Stalled=True: TablesErrored", ShopPipeline.CONVERGE,
         () -> Resources.conditionIs(shop.get(), "Stalled", "True", "TablesErrored"), shop::describe);
     assertVerdict("Pipeline", NS, "health", "errored-table", "Degraded", "TablesErrored: 1 table(s) errored (public.orders)");
+    // whoever may get pipelines reads the status: the refused row's values stay in the replicator's log and /status
+    String reasons = String.valueOf(shop.get().getStatus().tableStates.stream().map(t -> t.reason).toList());
+    assertTrue(reasons.contains("violates check constraint \"refuse_large\""), reasons);
+    String events = env.sh("kubectl -n " + NS + " get events --field-selector involvedObject.kind=Pipeline -o yaml");
+    for (String value : List.of("99000001", "5000000")) {
+      assertFalse(reasons.contains(value), value + " in the Pipeline status: " + reasons);
+      assertFalse(events.contains(value), value + " in an Event:\n" + events);
+    }
 
     env.sh("kubectl -n argocd-health patch pipeline health --type merge -p '{\"spec\":{\"paused\":true}}'");
     await("phase Paused", ShopPipeline.CONVERGE, () -> {

@@ -4,6 +4,7 @@ import static io.etl.replicator.InProcessReplicator.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.etl.core.config.ReplicationConfig;
 import io.etl.core.testing.PostgresServer;
 import io.etl.core.testing.PrometheusText;
 import io.etl.core.testing.TestPipelineConfig;
@@ -89,6 +90,9 @@ class MetricsScrapeIT {
         .mapToDouble(Map.Entry::getValue).sum();
     assertTrue(retryableErrors >= 1, metrics.toString());
     assertTrue(metrics.get("etl_retries_total") >= 1, metrics.toString());
+    // the apply stream spools what the server streams before a commit; these transactions were too small
+    assertEquals(0.0, metrics.get("etl_spool_bytes"), metrics.toString());
+    assertEquals((double) ReplicationConfig.DEFAULT_MAX_SPOOL_BYTES, metrics.get("etl_spool_max_bytes"), metrics.toString());
   }
 
   static Map<String, Double> scrape(InProcessReplicator replicator) {

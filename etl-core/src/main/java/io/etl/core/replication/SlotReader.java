@@ -66,7 +66,7 @@ public final class SlotReader implements ReplicationStream {
     StreamedTransactions spool = null;
     try {
       spool = streaming
-          ? new StreamedTransactions(replication.spoolDirectoryFor(slotName), replication.maxSpoolBytes())
+          ? new StreamedTransactions(replication.spoolDirectoryFor(slotName), replication.maxSpoolBytes(), metrics)
           : null;
       ChainedLogicalStreamBuilder builder =
           connection

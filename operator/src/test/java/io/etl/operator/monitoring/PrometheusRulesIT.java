@@ -36,7 +36,7 @@ class PrometheusRulesIT {
         "prometheusrule.rules.yaml");
     System.out.println(check.output());
     assertEquals(0, check.exitCode(), check.output());
-    assertTrue(check.output().contains("SUCCESS: 11 rules found"), check.output());
+    assertTrue(check.output().contains("SUCCESS: 12 rules found"), check.output());
 
     MonitoringTools.Result test = MonitoringTools.exec(work, Duration.ofMinutes(2), promtool.toString(), "test", "rules",
         "rules-test.yaml");
