@@ -25,6 +25,7 @@ import decimal
 import os
 import re
 import sys
+import threading
 from typing import Any
 
 import duckdb
@@ -435,8 +436,43 @@ def _patch_stream_threads() -> None:
     grpc.aio.server = server  # bqemulator builds its one server with grpc.aio.server(...)
 
 
+class _SerialConnection:
+    """A DuckDB connection that one thread at a time may use.
+
+    bqemulator shares one DuckDB connection between the REST handlers (asyncio's thread) and the
+    Storage Write handlers (a thread per open AppendRows stream), and a DuckDB connection is not
+    safe to use from two threads at once. Under load the two deadlocked: a query job waiting inside
+    ``execute`` while an AppendRows thread waited in ``unregister`` of its batch, both for good, so
+    the destination's writes never returned (seen in BigQueryPipelineIT). Every call on the
+    connection, and every attribute read of it, now holds one lock; ``execute`` returns this proxy
+    (DuckDB returns the connection itself), so fetching a result holds it too."""
+
+    _lock = threading.RLock()
+
+    def __init__(self, connection: Any) -> None:
+        object.__setattr__(self, "_connection", connection)
+
+    def __getattr__(self, name: str) -> Any:
+        with self._lock:
+            attribute = getattr(self._connection, name)
+        if not callable(attribute):
+            return attribute
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                result = attribute(*args, **kwargs)
+            if result is self._connection:
+                return self
+            if isinstance(result, duckdb.DuckDBPyConnection):  # cursor(): a connection of its own
+                return _SerialConnection(result)
+            return result
+
+        return call
+
+
 def _offline_extensions(directory: str) -> None:
-    """bqemulator runs INSTALL spatial at start; DuckDB finds it in ``directory`` and downloads nothing."""
+    """bqemulator runs INSTALL spatial at start; DuckDB finds it in ``directory`` and downloads nothing.
+    Its connections are serialised (see _SerialConnection)."""
     original = duckdb.connect
 
     def connect(database: Any = ":memory:", read_only: bool = False, config: dict[str, Any] | None = None,
@@ -444,7 +480,7 @@ def _offline_extensions(directory: str) -> None:
         config = dict(config or {})
         config.setdefault("extension_directory", directory)
         config.setdefault("autoinstall_known_extensions", False)
-        return original(database, read_only=read_only, config=config, **kwargs)
+        return _SerialConnection(original(database, read_only=read_only, config=config, **kwargs))
 
     duckdb.connect = connect
 
