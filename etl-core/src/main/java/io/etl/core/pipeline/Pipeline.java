@@ -27,6 +27,7 @@ import io.etl.core.state.PostgresStateStore;
 import io.etl.core.state.StateStore;
 import io.etl.core.state.TablePhase;
 import io.etl.core.state.TableState;
+import io.etl.core.sync.TableResyncs;
 import io.etl.core.sync.TableStates;
 import io.etl.core.sync.UnmatchedChanges;
 import io.etl.core.sync.SourceSchemaWatch;
@@ -172,6 +173,8 @@ public final class Pipeline implements AutoCloseable {
         names.put(table.oid(), table.id());
       }
       TableStates tableStates = TableStates.load(store, names);
+      // before any worker starts: a table a request sends back to INIT is then copied like a new one
+      new TableResyncs(store, tableStates).perform(config.resync(), config.pipeline().publication());
       dropLeftoverSyncSlots(c, tableStates.snapshot());
       Optional<ReplicationSlots.SlotInfo> existing = ReplicationSlots.find(c, slot);
       if (existing.isPresent()) {
