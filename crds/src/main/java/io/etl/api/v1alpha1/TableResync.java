@@ -18,13 +18,13 @@ public class TableResync {
   public static final String REQUEST_ID = "^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$";
 
   @Required
-  @Size(max = 127)
+  @Size(min = 3, max = 127)
   @Pattern(TABLE)
   @JsonPropertyDescription("The table to copy again, as schema.table (the name status.tableStates shows).")
   public String table;
 
   @Required
-  @Size(max = 63)
+  @Size(min = 1, max = 63)
   @Pattern(REQUEST_ID)
   @JsonPropertyDescription("Names this request; a requestId is performed once, ever, so a new re-sync needs a new one"
       + " (e.g. 2026-12-02-orders). 1-63 of a-z, 0-9, - and ., starting and ending with a letter or digit.")

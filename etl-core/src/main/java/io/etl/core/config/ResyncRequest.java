@@ -18,6 +18,9 @@ public record ResyncRequest(String table, String requestId) {
   public static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}[.][A-Za-z_][A-Za-z0-9_$]{0,62}");
   /** The CRD's rule for spec.resync[].requestId (TableResync.REQUEST_ID): a DNS label, dots allowed. */
   public static final Pattern REQUEST_ID = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?");
+  /** Lengths {@link #TABLE} and {@link #REQUEST_ID} allow: the CRD states them as minLength/maxLength. */
+  public static final Range TABLE_LENGTH = new Range(3, 127);
+  public static final Range REQUEST_ID_LENGTH = new Range(1, 63);
   /** The CRD's maxItems for spec.resync. */
   public static final int MAX_REQUESTS = 50;
 
