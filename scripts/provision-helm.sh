@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Provisions helm for the chart tests (operator HelmChartTest, e2e-tests HelmInstallScenarios):
+# Provisions helm for the chart tests (operator HelmChartIT, e2e-tests HelmInstallScenarios):
 # no registry here serves helm's release binaries, so it is built from its Go module
 # (helm.sh/helm/v4/cmd/helm, through the Go module proxy) once per machine into
 # ${ETL_HELM_CACHE:-~/.cache/etl/helm}/<version>/helm. The tests run this themselves when the

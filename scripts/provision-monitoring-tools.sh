@@ -5,7 +5,7 @@
 #                      the version deploy/monitoring/promtool/go.mod pins), built with the
 #                      remove_all_sd tag: `promtool test rules` needs no service discovery, and
 #                      leaving the cloud SDKs out keeps the cold build small
-# The tests that use them (ArgoCdHealthChecksTest, PrometheusRulesTest, ArgoCdHealthScenarios)
+# The tests that use them (ArgoCdHealthChecksIT, PrometheusRulesIT, ArgoCdHealthScenarios)
 # run this themselves when a tool is missing.
 #
 # Usage: provision-monitoring-tools.sh [TOOL]          build TOOL (default: both) unless cached

@@ -133,7 +133,11 @@ public final class CopyAndStreamBench {
   }
 
   private void dropSlot(String slot) {
-    source.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
+    try (java.sql.Connection c = source.connect()) {
+      io.etl.core.replication.ReplicationSlots.dropIfExists(c, slot);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("could not drop slot " + slot + ": " + e.getMessage(), e);
+    }
   }
 
   @FunctionalInterface

@@ -6,12 +6,10 @@ import io.etl.core.config.StateStoreConfig;
 import io.etl.core.destination.Destination;
 import io.etl.core.destination.MemoryDestination;
 import io.etl.core.metrics.EtlMetrics;
-import io.etl.core.pipeline.Pipeline;
-import io.etl.core.pipeline.PipelineStatus;
+import io.etl.core.pipeline.PipelineRuntime;
+import io.etl.core.pipeline.RuntimeStatus;
 import io.etl.destinations.postgres.PostgresDestination;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.function.Predicate;
 
@@ -39,8 +37,8 @@ final class PipelineRun {
     return new PostgresDestination(endpoints.destination(), Endpoints.PASSWORD, id);
   }
 
-  void runUntil(Destination target, Predicate<Pipeline> done) throws Exception {
-    try (Pipeline pipeline = new Pipeline(config(target), target, EtlMetrics.noop(), Endpoints.ENVIRONMENT)) {
+  void runUntil(Destination target, Predicate<PipelineRuntime> done) throws Exception {
+    try (PipelineRuntime pipeline = new PipelineRuntime(config(target), target, EtlMetrics.noop(), Endpoints.ENVIRONMENT)) {
       Throwable[] failure = new Throwable[1];
       Thread runner = new Thread(() -> {
         try {
@@ -71,7 +69,7 @@ final class PipelineRun {
     long[] streamingSince = {-1};
     try (Connection source = endpoints.connectSource()) {
       runUntil(target, pipeline -> {
-        PipelineStatus status = pipeline.status();
+        RuntimeStatus status = pipeline.status();
         failOnErroredTable(status);
         if (streamingSince[0] < 0 && allStreaming(status)) {
           streamingSince[0] = System.nanoTime();
@@ -82,8 +80,8 @@ final class PipelineRun {
     return streamingSince[0];
   }
 
-  private void failOnErroredTable(PipelineStatus status) {
-    for (PipelineStatus.TableStatus table : status.tables()) {
+  private void failOnErroredTable(RuntimeStatus status) {
+    for (RuntimeStatus.TableStatus table : status.tables()) {
       if (table.state().equals("errored")) {
         throw new IllegalStateException("pipeline " + id + ": table " + table.name() + " errored: " + table.reason());
       }
@@ -91,16 +89,14 @@ final class PipelineRun {
   }
 
   private long syncSlotsLeft(Connection source) {
-    try (PreparedStatement s = source.prepareStatement("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE ?")) {
-      s.setString(1, "etl\\_" + id + "\\_sync\\_%");
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
+    try {
+      return io.etl.core.replication.ReplicationSlots.matching(source,
+          io.etl.core.replication.SlotNames.tableSyncPattern(id)).size();
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
   }
+
 
   private PipelineConfig config(Destination target) {
     boolean postgres = !(unwrapped(target) instanceof MemoryDestination);
@@ -116,7 +112,7 @@ final class PipelineRun {
     return target instanceof TimedDestination timed ? timed.target() : target;
   }
 
-  private static boolean allStreaming(PipelineStatus status) {
+  private static boolean allStreaming(RuntimeStatus status) {
     return !status.tables().isEmpty()
         && status.tables().stream().allMatch(t -> t.state().equals("ready") || t.state().equals("sync_done"));
   }

@@ -42,6 +42,22 @@ class BenchRunIT {
   }
 
   @Test
+  void operatorBenchShRunsTheOperatorAgainstTheTestApiServerAndPrintsItsFigures() throws Exception {
+    assertTrue(Files.readString(ROOT.resolve("bench/README.md"))
+        .contains("`bench/operator-bench.sh [pipelines] [minutes] [observe interval s]`"),
+        "bench/README.md documents the command this runs");
+    try (ShellCommand bench = ShellCommand.start("bench/operator-bench.sh 3 1 2", ROOT, NestedMaven.environment(),
+        Path.of("target", "operator-bench-run.log").toAbsolutePath())) {
+      int code = bench.waitFor(Duration.ofMinutes(10));
+      String output = bench.output();
+      assertEquals(0, code, output);
+      assertFalse(output.contains("bench: WARNING"), output);
+      assertTrue(output.contains("3/3 have status"), output);
+      assertTrue(output.contains("operator after 1 min: RSS"), output);
+    }
+  }
+
+  @Test
   void runShMeasuresEveryCaseAndPassesItsChecks() throws Exception {
     assertTrue(Files.readString(ROOT.resolve("bench/README.md")).contains("`bench/run.sh [rows] [transactions]`"),
         "bench/README.md documents the command this runs");

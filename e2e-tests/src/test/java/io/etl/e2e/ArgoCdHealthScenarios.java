@@ -1,7 +1,8 @@
 package io.etl.e2e;
 
-import static io.etl.operator.testing.Eventually.await;
+import static io.etl.core.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etl.api.v1alpha1.Destination;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.MethodOrderer;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * deploy/argocd's health checks judged on live objects: a Pipeline is driven through the states an
  * Argo CD user sees (copying, healthy, an errored table, paused; a refused password, an edit the
  * operator has not seen yet, deleting with a clean-up that cannot log in) and, in each, the operator's real status is run through health.lua
- * by the Lua runner that the offline test (operator's ArgoCdHealthChecksTest) uses, as Argo CD runs
+ * by the Lua runner that the offline test (operator's ArgoCdHealthChecksIT) uses, as Argo CD runs
  * it. With {@code -Detl.e2e.captureArgoCdTestdata=true} each object is also written to the check's
  * testdata/, which is how those files were made: they are statuses this operator wrote, trimmed of
  * the server's bookkeeping (managedFields, uid, resourceVersion).
@@ -63,6 +65,14 @@ abstract class ArgoCdHealthScenarios extends ClusterScenario {
     await("Stalled=True: TablesErrored", ShopPipeline.CONVERGE,
         () -> Resources.conditionIs(shop.get(), "Stalled", "True", "TablesErrored"), shop::describe);
     assertVerdict("Pipeline", NS, "health", "errored-table", "Degraded", "TablesErrored: 1 table(s) errored (public.orders)");
+    // whoever may get pipelines reads the status: the refused row's values stay in the replicator's log and /status
+    String reasons = String.valueOf(shop.get().getStatus().tableStates.stream().map(t -> t.reason).toList());
+    assertTrue(reasons.contains("violates check constraint \"refuse_large\""), reasons);
+    String events = env.sh("kubectl -n " + NS + " get events --field-selector involvedObject.kind=Pipeline -o yaml");
+    for (String value : List.of("99000001", "5000000")) {
+      assertFalse(reasons.contains(value), value + " in the Pipeline status: " + reasons);
+      assertFalse(events.contains(value), value + " in an Event:\n" + events);
+    }
 
     env.sh("kubectl -n argocd-health patch pipeline health --type merge -p '{\"spec\":{\"paused\":true}}'");
     await("phase Paused", ShopPipeline.CONVERGE, () -> {

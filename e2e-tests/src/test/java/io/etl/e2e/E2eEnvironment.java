@@ -53,7 +53,7 @@ public final class E2eEnvironment implements AutoCloseable {
     for (Path tar : List.of(OPERATOR_IMAGE_TAR, REPLICATOR_IMAGE_TAR)) {
       if (!Files.isRegularFile(tar)) {
         throw new IllegalStateException(tar + " is missing: the image tars are built by the operator and replicator-image"
-            + " modules at process-test-classes. Fix: run the e2e tests with -am, e.g. ./mvnw -B -pl e2e-tests -am verify"
+            + " modules at package. Fix: run the e2e tests with -am, e.g. ./mvnw -B -pl e2e-tests -am verify"
             + " -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false");
       }
     }

@@ -1,6 +1,6 @@
 package io.etl.e2e;
 
-import static io.etl.operator.testing.Eventually.await;
+import static io.etl.core.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,6 +1,6 @@
 package io.etl.e2e;
 
-import static io.etl.operator.testing.Eventually.await;
+import static io.etl.core.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,7 +35,7 @@ abstract class MonitoringScenarios extends ClusterScenario {
   void everyMetricTheAlertsAndTheDashboardReadIsInARealScrapeOfTheReplicatorAndTheOperator() throws Exception {
     Set<String> used = usedNames();
     assertTrue(used.containsAll(Set.of("etl_pipeline_slot_lag_bytes", "etl_confirmed_flush_lsn", "jvm_memory_used_bytes",
-        "etl_batch_events_sum", "etl_retries_total")), "names read from the rules and the dashboard: " + used);
+        "etl_batch_events_sum", "etl_retries_total", "etl_spool_bytes", "etl_spool_max_bytes")), "names read from the rules and the dashboard: " + used);
 
     ShopPipeline shop = new ShopPipeline(env, "monitoring-check", "scraped").createDatabases(100, 2_000).apply();
     shop.awaitReady(shop.awaitPod("the replicator pod"));

@@ -1,6 +1,6 @@
 package io.etl.operator;
 
-import static io.etl.operator.testing.Eventually.await;
+import static io.etl.core.testing.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -50,7 +50,7 @@ class OperatorImageEntrypointIT {
   void entrypointReconcilesADestinationAndServesItsEndpoints() throws Exception {
     String whyNot = ImageRun.whyNot();
     assumeTrue(whyNot == null, "skipped: " + whyNot);
-    assertTrue(Files.isRegularFile(IMAGE), IMAGE.toAbsolutePath() + " is built by this module's process-test-classes phase");
+    assertTrue(Files.isRegularFile(IMAGE), IMAGE.toAbsolutePath() + " is built by this module's package phase");
     Path rootfs = dir.resolve("rootfs");
     OciImageTar.unpack(IMAGE, rootfs);
     JsonNode config = OciImageTar.config(IMAGE);

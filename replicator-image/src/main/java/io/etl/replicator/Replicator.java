@@ -5,9 +5,9 @@ import io.etl.core.destination.Destination;
 import io.etl.core.error.EtlException;
 import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.pipeline.Backoff;
-import io.etl.core.pipeline.Pipeline;
-import io.etl.core.pipeline.PipelinePhase;
-import io.etl.core.pipeline.PipelineStatus;
+import io.etl.core.pipeline.PipelineRuntime;
+import io.etl.core.pipeline.RuntimePhase;
+import io.etl.core.pipeline.RuntimeStatus;
 import io.etl.replicator.http.StatusServer;
 import io.etl.replicator.metrics.PrometheusRegistry;
 import java.time.Instant;
@@ -30,10 +30,10 @@ public final class Replicator {
   private final PipelineConfig config;
   private final Map<String, String> env;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
-  private volatile Pipeline pipeline;
+  private volatile PipelineRuntime pipeline;
   private volatile Thread runner;
   private volatile StatusServer server;
-  private volatile PipelineStatus startingStatus;
+  private volatile RuntimeStatus startingStatus;
 
   public Replicator(PipelineConfig config, Map<String, String> env) {
     this.config = config;
@@ -60,7 +60,7 @@ public final class Replicator {
         return;
       }
       try (destination;
-          Pipeline created = new Pipeline(config, destination, metrics, env)) {
+          PipelineRuntime created = new PipelineRuntime(config, destination, metrics, env)) {
         pipeline = created;
         // stop() may have run between the check above and the assignment; it then saw no pipeline
         if (stopRequested.getCount() == 0) {
@@ -76,22 +76,22 @@ public final class Replicator {
   /** Asks a running or starting replicator to stop gracefully; {@link #run()} then returns. */
   public void stop() {
     stopRequested.countDown();
-    Pipeline current = pipeline;
+    PipelineRuntime current = pipeline;
     if (current != null) {
       current.stop();
     }
   }
 
   /** The pipeline's status, or a {@code STARTING} one (with the last start-up error) before it exists. */
-  public PipelineStatus status() {
-    Pipeline current = pipeline;
+  public RuntimeStatus status() {
+    PipelineRuntime current = pipeline;
     return current != null ? current.status() : startingStatus;
   }
 
   /** Sends an errored table back to a fresh copy (POST /tables/{name}/retry). */
-  public Pipeline.RetryOutcome retryTable(String table) {
-    Pipeline current = pipeline;
-    return current == null ? Pipeline.RetryOutcome.NOT_RUNNING : current.retryTable(table);
+  public PipelineRuntime.RetryOutcome retryTable(String table) {
+    PipelineRuntime current = pipeline;
+    return current == null ? PipelineRuntime.RetryOutcome.NOT_RUNNING : current.retryTable(table);
   }
 
   /** The public port (/metrics, /healthz, /readyz), or -1 while it is not served. */
@@ -132,14 +132,14 @@ public final class Replicator {
     }
   }
 
-  private PipelineStatus startingStatus(EtlException lastError, long retries) {
-    PipelineStatus.ErrorInfo error =
+  private RuntimeStatus startingStatus(EtlException lastError, long retries) {
+    RuntimeStatus.ErrorInfo error =
         lastError == null
             ? null
-            : new PipelineStatus.ErrorInfo(
+            : new RuntimeStatus.ErrorInfo(
                 lastError.kind().name().toLowerCase(Locale.ROOT), lastError.category(), lastError.reason(),
                 lastError.solution(), Instant.now());
-    return new PipelineStatus(
-        config.pipeline().id(), PipelinePhase.STARTING, false, null, null, null, 0, List.of(), error, retries, Instant.now());
+    return new RuntimeStatus(
+        config.pipeline().id(), RuntimePhase.STARTING, false, null, null, null, 0, List.of(), error, retries, Instant.now());
   }
 }

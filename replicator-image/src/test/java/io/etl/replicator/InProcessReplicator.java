@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.etl.core.testing.Eventually;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /** {@link Main#run} on a thread of the test, with its endpoints at hand. */
@@ -95,7 +97,7 @@ final class InProcessReplicator implements AutoCloseable {
   }
 
   /** The pipeline's status as /status would show it, read in process. */
-  io.etl.core.pipeline.PipelineStatus status() {
+  io.etl.core.pipeline.RuntimeStatus status() {
     return replicator.status();
   }
 
@@ -128,14 +130,8 @@ final class InProcessReplicator implements AutoCloseable {
     }
   }
 
-  /** Polls {@code condition} every 50 ms for up to 60 s. */
+  /** Waits up to 60 s for {@code condition} (see {@link Eventually}). */
   static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    for (int i = 0; i < 1200; i++) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    fail("not reached within 60 s: " + what);
+    Eventually.await(what, Duration.ofSeconds(60), condition::getAsBoolean, () -> "");
   }
 }

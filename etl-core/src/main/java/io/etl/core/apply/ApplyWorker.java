@@ -16,7 +16,7 @@ import io.etl.core.failpoint.Failpoints;
 import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.pipeline.Progress;
 import io.etl.core.replication.Lsn;
-import io.etl.core.replication.SlotReader;
+import io.etl.core.replication.ReplicationStream;
 import io.etl.core.sync.TableStates;
 import io.etl.core.sync.UnmatchedChanges;
 import io.etl.core.sync.TrackedSchemas;
@@ -41,7 +41,7 @@ public final class ApplyWorker {
   private static final Logger log = LoggerFactory.getLogger(ApplyWorker.class);
   private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
-  private final SlotReader reader;
+  private final ReplicationStream reader;
   private final String streamId;
   private final io.etl.core.source.PostgresErrors errors;
   private final Destination destination;
@@ -65,7 +65,7 @@ public final class ApplyWorker {
   /** @param streamId the destination stream this worker writes ({@code PipelineIdentity.applyStream()}) */
   public ApplyWorker(
       String streamId,
-      SlotReader reader,
+      ReplicationStream reader,
       io.etl.core.source.PostgresErrors errors,
       Lsn startPosition,
       Destination destination,

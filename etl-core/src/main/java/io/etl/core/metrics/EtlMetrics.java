@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * etl_bytes_received_total}, {@code etl_batch_events} (summary), {@code etl_batch_bytes}
  * (summary), {@code etl_rows_copied_total{table}}, {@code etl_replication_lag_bytes}, {@code
  * etl_confirmed_flush_lsn}, {@code etl_tables{state}}, {@code etl_errors_total{kind,category}},
- * {@code etl_retries_total{category}}, {@code etl_heartbeats_total}.
+ * {@code etl_retries_total{category}}, {@code etl_heartbeats_total}, {@code etl_spool_bytes},
+ * {@code etl_spool_max_bytes}.
  */
 public final class EtlMetrics {
   private final MeterRegistry registry;
@@ -27,6 +28,8 @@ public final class EtlMetrics {
   private final DistributionSummary batchBytes;
   private final AtomicLong lagBytes = new AtomicLong();
   private final AtomicLong confirmedFlushLsn = new AtomicLong();
+  private final AtomicLong spoolBytes = new AtomicLong();
+  private final AtomicLong spoolMaxBytes = new AtomicLong();
   private final Map<String, Counter> rowsCopied = new ConcurrentHashMap<>();
   private final Map<String, Counter> unmatchedChanges = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> tablesByState = new ConcurrentHashMap<>();
@@ -61,6 +64,13 @@ public final class EtlMetrics {
         .register(registry);
     Gauge.builder("etl.confirmed.flush.lsn", confirmedFlushLsn, AtomicLong::get)
         .description("Confirmed flush LSN of the apply slot, as a number")
+        .register(registry);
+    // registered up front (0 without streaming), so the spool alert's series exist in every scrape
+    Gauge.builder("etl.spool.bytes", spoolBytes, AtomicLong::get)
+        .description("Bytes spooled to disk for streamed transactions that have not committed yet")
+        .register(registry);
+    Gauge.builder("etl.spool.max.bytes", spoolMaxBytes, AtomicLong::get)
+        .description("replication.maxSpoolBytes while the apply stream spools (0 without streaming)")
         .register(registry);
     for (io.etl.core.state.TablePhase phase : io.etl.core.state.TablePhase.values()) {
       tableStateGauge(phase.label());
@@ -125,6 +135,16 @@ public final class EtlMetrics {
 
   public void confirmedFlushLsn(long lsn) {
     confirmedFlushLsn.set(lsn);
+  }
+
+  /** What the spools of streamed, uncommitted transactions hold together. */
+  public void spoolBytes(long bytes) {
+    spoolBytes.set(bytes);
+  }
+
+  /** The spool's cap ({@code replication.maxSpoolBytes}); 0 when no stream spools. */
+  public void spoolMaxBytes(long bytes) {
+    spoolMaxBytes.set(bytes);
   }
 
   /** Replaces the per-state table counts. */

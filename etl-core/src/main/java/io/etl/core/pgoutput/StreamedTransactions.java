@@ -1,6 +1,7 @@
 package io.etl.core.pgoutput;
 
 import io.etl.core.error.EtlException;
+import io.etl.core.metrics.EtlMetrics;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
@@ -26,6 +27,7 @@ public final class StreamedTransactions implements AutoCloseable {
 
   private final Path directory;
   private final long maxBytes;
+  private final EtlMetrics metrics;
   private final Map<Long, TransactionSpool> spools = new HashMap<>();
   /** What the spools of {@link #spools} hold together, kept as they change: checked on every append. */
   private long spooledBytes;
@@ -39,8 +41,16 @@ public final class StreamedTransactions implements AutoCloseable {
    * @param maxBytes the most the transactions in flight may spool together ({@code replication.maxSpoolBytes})
    */
   public StreamedTransactions(Path directory, long maxBytes) {
+    this(directory, maxBytes, EtlMetrics.noop());
+  }
+
+  /** As {@link #StreamedTransactions(Path, long)}, exporting what is spooled as {@code etl_spool_bytes}. */
+  public StreamedTransactions(Path directory, long maxBytes, EtlMetrics metrics) {
     this.directory = directory;
     this.maxBytes = maxBytes;
+    this.metrics = metrics;
+    metrics.spoolBytes(0);
+    metrics.spoolMaxBytes(maxBytes);
     try {
       Files.createDirectories(directory);
       try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory)) {
@@ -76,7 +86,7 @@ public final class StreamedTransactions implements AutoCloseable {
               + " whose first segment this stream never received; restart the stream from the last confirmed position");
         }
         if (spool != null) {
-          spooledBytes -= spool.size();
+          spooled(-spool.size());
           spool.delete();
         }
         spool = TransactionSpool.create(xid, directory);
@@ -115,7 +125,7 @@ public final class StreamedTransactions implements AutoCloseable {
     try {
       long before = spool.size();
       spool.append(changeXid, kind, body);
-      spooledBytes += spool.size() - before;
+      spooled(spool.size() - before);
     } catch (IOException e) {
       throw spoolFailure("write the spool file " + spool.file(), e);
     }
@@ -131,7 +141,7 @@ public final class StreamedTransactions implements AutoCloseable {
     if (spool == null) {
       return null;
     }
-    spooledBytes -= spool.size();
+    spooled(-spool.size());
     try {
       replaying = spool.replay();
       return replaying;
@@ -155,10 +165,10 @@ public final class StreamedTransactions implements AutoCloseable {
       if (subxid == xid) {
         spools.remove(xid);
         spool.delete();
-        spooledBytes -= before;
+        spooled(-before);
       } else {
         spool.abortSubtransaction(subxid);
-        spooledBytes -= before - spool.size();
+        spooled(spool.size() - before);
       }
     } catch (IOException e) {
       throw spoolFailure("cut back the spool file " + spool.file(), e);
@@ -178,10 +188,18 @@ public final class StreamedTransactions implements AutoCloseable {
         spool.delete();
       }
       spools.clear();
+      spooledBytes = 0;
+      metrics.spoolBytes(0);
+      metrics.spoolMaxBytes(0);
       Files.deleteIfExists(directory);
     } catch (IOException e) {
       log.warn("could not remove the spool files in {} ({}); the next start empties it", directory, e.toString());
     }
+  }
+
+  private void spooled(long delta) {
+    spooledBytes += delta;
+    metrics.spoolBytes(spooledBytes);
   }
 
   /**

@@ -1,17 +1,16 @@
 package io.etl.core.pipeline;
 
 import io.etl.core.metrics.EtlMetrics;
+import io.etl.core.replication.ReplicationSlots;
 import io.etl.core.source.PostgresConnector;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the apply slot's lag (WAL bytes between the server's current position and the slot's
- * confirmed flush LSN) the way an operator would, from {@code pg_replication_slots}.
+ * Reads the apply slot's lag (WAL bytes between the server's position and the slot's confirmed
+ * flush LSN) the way the operator does, through {@link ReplicationSlots#find}.
  */
 final class SlotLagMonitor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SlotLagMonitor.class);
@@ -33,19 +32,10 @@ final class SlotLagMonitor implements AutoCloseable {
       if (connection == null || connection.isClosed()) {
         connection = source.open();
       }
-      try (PreparedStatement ps =
-          connection.prepareStatement(
-              "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint"
-                  + " FROM pg_replication_slots WHERE slot_name = ?")) {
-        ps.setString(1, slotName);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            long lag = Math.max(0, rs.getLong(1));
-            progress.lagBytes(lag);
-            metrics.lagBytes(lag);
-          }
-        }
-      }
+      ReplicationSlots.find(connection, slotName).ifPresent(slot -> {
+        progress.lagBytes(slot.lagBytes());
+        metrics.lagBytes(slot.lagBytes());
+      });
     } catch (SQLException | RuntimeException e) {
       log.debug("could not read the slot lag: {}", e.getMessage());
       close();

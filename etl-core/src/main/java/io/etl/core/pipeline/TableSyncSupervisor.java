@@ -7,7 +7,6 @@ import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.replication.ReplicationSlots;
 import io.etl.core.schema.TableId;
 import io.etl.core.source.PostgresConnector;
-import io.etl.core.source.PublishedTable;
 import io.etl.core.source.SourceCatalog;
 import io.etl.core.sync.TableStates;
 import io.etl.core.sync.UnmatchedChanges;
@@ -119,11 +118,8 @@ final class TableSyncSupervisor {
 
   /** New tables in the publication start at INIT; tables that left it are let go. */
   private void followPublication() {
-    Map<Integer, TableId> published = new HashMap<>();
     try (Connection c = source.open()) {
-      for (PublishedTable table : new SourceCatalog().publishedTables(c, config.pipeline().publication())) {
-        published.put(table.oid(), table.id());
-      }
+      Map<Integer, TableId> published = new SourceCatalog().publishedTableNames(c, config.pipeline().publication());
       for (Map.Entry<Integer, TableId> table : published.entrySet()) {
         if (tables.get(table.getKey()) == null) {
           log.info("table {} was added to publication {}; copying it", table.getValue(), config.pipeline().publication());

@@ -5,36 +5,74 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.postgresql.PGConnection;
 
-/** Creates, inspects and drops the pipeline's logical replication slots. */
+/**
+ * The one place that reads, creates and drops logical replication slots on the source: one query
+ * for what a slot looks like, one drop path, one lag computation that also works on a standby.
+ */
 public final class ReplicationSlots {
+  /**
+   * The server's WAL position to measure a slot's lag from. {@code pg_current_wal_lsn()} fails on
+   * a standby (which holds logical slots from PostgreSQL 16 on); there the position is how far
+   * replay got.
+   */
+  static final String SERVER_POSITION =
+      "CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END";
+
+  private static final String SELECT_SLOTS =
+      "SELECT slot_name, confirmed_flush_lsn::text, active, active_pid, database,"
+          + " pg_wal_lsn_diff(" + SERVER_POSITION + ", confirmed_flush_lsn)::bigint, wal_status, safe_wal_size"
+          + " FROM pg_catalog.pg_replication_slots";
+
   private ReplicationSlots() {}
 
   /**
-   * Position and activity of an existing slot.
+   * An existing slot as {@code pg_replication_slots} shows it.
    *
    * @param database the database the slot decodes; slot names are unique per server, not per database
+   * @param lagBytes WAL between the server's position and the confirmed flush LSN (≥ 0; 0 when unknown)
+   * @param walStatus {@code reserved}, {@code extended}, {@code unreserved} or {@code lost}
+   * @param safeWalSize bytes the slot can fall further behind before it is lost; null without a limit
    */
-  public record SlotInfo(String name, Lsn confirmedFlush, boolean active, Integer activePid, String database) {}
+  public record SlotInfo(String name, Lsn confirmedFlush, boolean active, Integer activePid, String database,
+      long lagBytes, String walStatus, Long safeWalSize) {}
 
   public static Optional<SlotInfo> find(Connection connection, String slotName) throws SQLException {
-    try (PreparedStatement ps =
-        connection.prepareStatement(
-            "SELECT confirmed_flush_lsn::text, active, active_pid, database FROM pg_replication_slots WHERE slot_name = ?")) {
+    try (PreparedStatement ps = connection.prepareStatement(SELECT_SLOTS + " WHERE slot_name = ?")) {
       ps.setString(1, slotName);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        String lsn = rs.getString(1);
-        int pid = rs.getInt(3);
+      List<SlotInfo> slots = read(ps);
+      return slots.isEmpty() ? Optional.empty() : Optional.of(slots.get(0));
+    }
+  }
+
+  /** The slots of the current database whose names match {@code pattern} (a regular expression; see SlotNames). */
+  public static List<SlotInfo> matching(Connection connection, String pattern) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(
+        SELECT_SLOTS + " WHERE slot_name ~ ? AND database = current_database() ORDER BY slot_name")) {
+      ps.setString(1, pattern);
+      return read(ps);
+    }
+  }
+
+  private static List<SlotInfo> read(PreparedStatement ps) throws SQLException {
+    List<SlotInfo> slots = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        String lsn = rs.getString(2);
+        int pid = rs.getInt(4);
         Integer activePid = rs.wasNull() ? null : pid;
-        return Optional.of(
-            new SlotInfo(slotName, lsn == null ? Lsn.ZERO : Lsn.parse(lsn), rs.getBoolean(2), activePid, rs.getString(4)));
+        long lag = Math.max(0, rs.getLong(6));
+        long safeWal = rs.getLong(8);
+        Long safeWalSize = rs.wasNull() ? null : safeWal;
+        slots.add(new SlotInfo(rs.getString(1), lsn == null ? Lsn.ZERO : Lsn.parse(lsn), rs.getBoolean(3), activePid,
+            rs.getString(5), lag, rs.getString(7), safeWalSize));
       }
     }
+    return slots;
   }
 
   /** Creates a pgoutput slot without a snapshot (the apply slot); returns its start position. */

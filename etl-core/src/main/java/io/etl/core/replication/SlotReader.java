@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * transaction while it runs; the decoder spools it and, at its commit, {@link #poll()} hands out
  * its events from the spool before it reads the stream again.
  */
-public final class SlotReader implements AutoCloseable {
+public final class SlotReader implements ReplicationStream {
   /** server_version_num from which pgoutput streams in-progress transactions. */
   static final int STREAMING_MIN_SERVER_VERSION = 140000;
 
@@ -66,7 +66,7 @@ public final class SlotReader implements AutoCloseable {
     StreamedTransactions spool = null;
     try {
       spool = streaming
-          ? new StreamedTransactions(replication.spoolDirectoryFor(slotName), replication.maxSpoolBytes())
+          ? new StreamedTransactions(replication.spoolDirectoryFor(slotName), replication.maxSpoolBytes(), metrics)
           : null;
       ChainedLogicalStreamBuilder builder =
           connection
@@ -110,6 +110,7 @@ public final class SlotReader implements AutoCloseable {
   }
 
   /** The next decoded event, or null when nothing is pending right now. */
+  @Override
   public Event poll() throws SQLException {
     while (true) {
       Event event = replayed();
@@ -156,16 +157,19 @@ public final class SlotReader implements AutoCloseable {
    * committed: the server's positions then run ahead of changes still to come, so they are not
    * safe to confirm.
    */
+  @Override
   public boolean inTransaction() {
     return inTransaction || (streamed != null && streamed.anyUncommitted());
   }
 
   /** The highest WAL position the server has told us about (data or keepalive). */
+  @Override
   public Lsn lastReceived() {
     return new Lsn(stream.getLastReceiveLSN().asLong());
   }
 
   /** Tells the server everything up to {@code lsn} is durable at the destination. */
+  @Override
   public void confirm(Lsn lsn) {
     if (lsn.isAfter(confirmed)) {
       confirmed = lsn;
@@ -175,11 +179,13 @@ public final class SlotReader implements AutoCloseable {
     }
   }
 
+  @Override
   public Lsn confirmed() {
     return confirmed;
   }
 
   /** Sends the confirmed position now instead of at the next status interval. */
+  @Override
   public void sendStatus() throws SQLException {
     stream.forceUpdateStatus();
   }

@@ -10,6 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Reads what the pipeline replicates from the source's catalog: the publication's tables and each
@@ -55,6 +57,15 @@ public final class SourceCatalog {
     } catch (SQLException e) {
       throw PostgresErrors.forConnection(PostgresConnector.SIDE, connection).classify(e);
     }
+  }
+
+  /** The same tables by OID: what the pipeline follows of the publication, at start-up and while it runs. */
+  public Map<Integer, TableId> publishedTableNames(Connection connection, String publication) {
+    Map<Integer, TableId> names = new TreeMap<>();
+    for (PublishedTable table : publishedTables(connection, publication)) {
+      names.put(table.oid(), table.id());
+    }
+    return names;
   }
 
   /**

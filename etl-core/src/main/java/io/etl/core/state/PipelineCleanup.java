@@ -33,14 +33,8 @@ public final class PipelineCleanup {
     List<String> slots = new ArrayList<>();
     List<String> busy = new ArrayList<>();
     // by anchored pattern, never by prefix: see SlotNames
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT slot_name, active FROM pg_replication_slots WHERE slot_name ~ ? AND database = current_database()")) {
-      ps.setString(1, SlotNames.ownedPattern(pipelineId));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          (rs.getBoolean(2) ? busy : slots).add(rs.getString(1));
-        }
-      }
+    for (ReplicationSlots.SlotInfo slot : ReplicationSlots.matching(c, SlotNames.ownedPattern(pipelineId))) {
+      (slot.active() ? busy : slots).add(slot.name());
     }
     if (!busy.isEmpty()) {
       return new Result(List.of(), busy);

@@ -27,7 +27,8 @@ public record PipelineObservation(Optional<Slot> applySlot, boolean publicationE
   }
 
   /**
-   * @param lagBytes WAL the slot holds back: {@code pg_current_wal_lsn() - confirmed_flush_lsn}
+   * @param lagBytes WAL the slot holds back: the server's position (replay position on a standby) minus
+   *     {@code confirmed_flush_lsn}, as {@link io.etl.core.replication.ReplicationSlots} reads it
    * @param walStatus {@code reserved}, {@code extended}, {@code unreserved} or {@code lost}
    * @param safeWalSizeBytes WAL that may still be written before the slot is at risk; null when
    *     {@code max_slot_wal_keep_size} is unlimited

@@ -1,5 +1,6 @@
 package io.etl.core.state;
 
+import io.etl.core.replication.ReplicationSlots;
 import io.etl.core.replication.SlotNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -52,20 +53,8 @@ public final class PipelineStateReader {
   }
 
   static Optional<PipelineObservation.Slot> applySlot(Connection c, String pipelineId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT slot_name, active, pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()"
-            + " ELSE pg_current_wal_lsn() END, confirmed_flush_lsn)::bigint, wal_status, safe_wal_size,"
-            + " confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ?")) {
-      ps.setString(1, SlotNames.apply(pipelineId));
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        long safeWal = rs.getLong(5);
-        return Optional.of(new PipelineObservation.Slot(rs.getString(1), rs.getBoolean(2), Math.max(0, rs.getLong(3)),
-            rs.getString(4), rs.wasNull() ? null : safeWal, rs.getString(6)));
-      }
-    }
+    return ReplicationSlots.find(c, SlotNames.apply(pipelineId)).map(slot -> new PipelineObservation.Slot(slot.name(),
+        slot.active(), slot.lagBytes(), slot.walStatus(), slot.safeWalSize(), slot.confirmedFlush().toString()));
   }
 
   private static boolean publicationExists(Connection c, String publication) throws SQLException {

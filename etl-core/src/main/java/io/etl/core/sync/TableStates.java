@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,7 +26,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * and synchronized.
  */
 public final class TableStates {
+  /**
+   * Told of every transition after it happened (and was persisted), under the lock of the
+   * transition: it must return quickly and must not call back into TableStates' transitions.
+   * Tests wait for a transition through it instead of polling the store.
+   */
+  @FunctionalInterface
+  public interface TransitionListener {
+    /** @param to null when the table left the publication */
+    void transitioned(int oid, TableState from, TableState to);
+  }
+
   private final StateStore store;
+  private final List<TransitionListener> listeners = new CopyOnWriteArrayList<>();
   private volatile Map<Integer, TableId> names;
   private final Map<Integer, AtomicLong> rowsCopied = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicLong> unmatchedChanges = new ConcurrentHashMap<>();
@@ -75,13 +88,26 @@ public final class TableStates {
   public synchronized boolean resetForNewApplySlot(String incarnation) {
     boolean progressed = current.values().stream().anyMatch(s -> s.phase() != TablePhase.INIT);
     store.resetForNewApplySlot(incarnation, current.keySet());
+    Map<Integer, TableState> before = current;
     Map<Integer, TableState> next = new HashMap<>();
     current.keySet().forEach(oid -> next.put(oid, TableState.init()));
     current = Map.copyOf(next);
     rowsCopied.clear();
     unmatchedChanges.clear();
     notifyAll();
+    before.forEach((oid, from) -> told(oid, from, TableState.init()));
     return progressed;
+  }
+
+  /** Adds a listener for the transitions from now on. */
+  public void listen(TransitionListener listener) {
+    listeners.add(listener);
+  }
+
+  private void told(int oid, TableState from, TableState to) {
+    for (TransitionListener listener : listeners) {
+      listener.transitioned(oid, from, to);
+    }
   }
 
   public TableState get(int oid) {
@@ -296,10 +322,13 @@ public final class TableStates {
   public synchronized void remove(int oid) {
     store.removeTable(oid);
     Map<Integer, TableState> next = new HashMap<>(current);
-    next.remove(oid);
+    TableState from = next.remove(oid);
     current = Map.copyOf(next);
     rowsCopied.remove(oid);
     notifyAll();
+    if (from != null) {
+      told(oid, from, null);
+    }
   }
 
   /**
@@ -334,10 +363,12 @@ public final class TableStates {
       throw new IllegalStateException("table oid " + Integer.toUnsignedString(oid) + " is not in the publication");
     }
     store.resetForResync(oid, names.get(oid).toString(), requestId);
+    TableState from = current.get(oid);
     Map<Integer, TableState> next = new HashMap<>(current);
     next.put(oid, TableState.init());
     current = Map.copyOf(next);
     notifyAll();
+    told(oid, from, TableState.init());
   }
 
   /** Any → ERRORED: this table stops, with a reason and a fix; the others go on. */
@@ -394,8 +425,9 @@ public final class TableStates {
       store.updateTableState(oid, state);
     }
     Map<Integer, TableState> next = new HashMap<>(current);
-    next.put(oid, state);
+    TableState from = next.put(oid, state);
     current = Map.copyOf(next);
     notifyAll();
+    told(oid, from, state);
   }
 }

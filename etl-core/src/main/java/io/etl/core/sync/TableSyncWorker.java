@@ -15,6 +15,7 @@ import io.etl.core.failpoint.Failpoints;
 import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.replication.Lsn;
 import io.etl.core.replication.ReplicationSlots;
+import io.etl.core.replication.ReplicationStream;
 import io.etl.core.replication.SlotReader;
 import io.etl.core.replication.SlotSnapshot;
 import io.etl.core.schema.TableSchema;
@@ -24,6 +25,8 @@ import io.etl.core.state.TableState;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
+import io.etl.core.event.TxPosition;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.postgresql.PGConnection;
@@ -48,6 +51,7 @@ public final class TableSyncWorker {
   private final TableStates tables;
   private final EtlMetrics metrics;
   private final TrackedSchemas schemas;
+  private final ReplicationStream.Opener streams;
 
   /** @param streamId the destination stream of this table's catch-up ({@code PipelineIdentity.tableSyncStream}) */
   public TableSyncWorker(
@@ -60,6 +64,23 @@ public final class TableSyncWorker {
       TrackedSchemas schemas,
       EtlMetrics metrics,
       UnmatchedChanges unmatched) {
+    this(oid, config, streamId, source, destination, tables, schemas, metrics, unmatched,
+        (slot, start) -> new SlotReader(source.openReplication(), slot, start, config.pipeline().publication(), metrics));
+  }
+
+  /** @param streams opens the catch-up's stream of the table's own slot */
+  public TableSyncWorker(
+      int oid,
+      PipelineConfig config,
+      String streamId,
+      PostgresConnector source,
+      Destination destination,
+      TableStates tables,
+      TrackedSchemas schemas,
+      EtlMetrics metrics,
+      UnmatchedChanges unmatched,
+      ReplicationStream.Opener streams) {
+    this.streams = streams;
     this.oid = oid;
     this.config = config;
     this.streamId = streamId;
@@ -174,7 +195,7 @@ public final class TableSyncWorker {
       slotStart = slot.get().confirmedFlush();
     }
     Lsn target = tables.awaitCatchupPosition(oid);
-    Lsn handOver = Lsn.max(Lsn.max(target, slotStart), pastWhatDestinationHolds());
+    Lsn handOver = handOverPosition(target, slotStart, destination.durablePosition(streamId));
     if (handOver.isAfter(slotStart)) {
       Lsn marker;
       try (Connection c = source.open()) {
@@ -196,20 +217,23 @@ public final class TableSyncWorker {
   }
 
   /**
-   * An earlier catch-up that crashed may have written this table beyond the position the apply
-   * worker names now; the apply worker would apply those transactions again, so the catch-up
-   * goes on to just past the last one it wrote.
+   * Where the table passes to the apply worker: the apply worker's position ("apply in front":
+   * the catch-up replays up to it), or the sync slot's start when that is later ("sync in front":
+   * the copy already holds everything before it, so nothing is replayed and the apply worker skips
+   * the table's changes until it gets there). An earlier catch-up that crashed may have written
+   * the table beyond both; the apply worker would apply those transactions again, so then the
+   * hand-over is just past the last one it wrote.
    */
-  private Lsn pastWhatDestinationHolds() {
-    return destination.durablePosition(streamId).map(p -> new Lsn(p.commitLsn().value() + 1)).orElse(Lsn.ZERO);
+  static Lsn handOverPosition(Lsn applyPosition, Lsn slotStart, Optional<TxPosition> catchUpWrote) {
+    Lsn pastWritten = catchUpWrote.map(p -> new Lsn(p.commitLsn().value() + 1)).orElse(Lsn.ZERO);
+    return Lsn.max(Lsn.max(applyPosition, slotStart), pastWritten);
   }
 
   private void replay(Lsn slotStart, Lsn target, Lsn marker) throws SQLException {
     EventBatch batch = new EventBatch(config.batch());
     ChangeFilter filter = new ChangeFilter((table, commitLsn) -> table == oid && commitLsn.isBefore(target),
         new SourceSchemaWatch(schemas, source));
-    try (SlotReader reader =
-        new SlotReader(source.openReplication(), slotName(), slotStart, config.pipeline().publication(), metrics)) {
+    try (ReplicationStream reader = streams.open(slotName(), slotStart)) {
       while (true) {
         Event event = reader.poll();
         if (event == null) {

@@ -54,4 +54,43 @@ class EventBatchTest {
     batch.add(new TruncateEvent(new TxPosition(new Lsn(10), 1), List.of(TABLE), false, false));
     assertTrue(batch.isFull());
   }
+
+  private static final TableSchema T =
+      new TableSchema(1, new TableId("public", "t"), List.of(new ColumnSchema("v", 25, -1, "text", true, false)), 'f');
+  private static final Lsn AT = Lsn.parse("0/100");
+
+  @Test
+  void anEmptyBatchIsNeitherFullNorDue() {
+    EventBatch batch = new EventBatch(BatchConfig.DEFAULT);
+    assertTrue(batch.isEmpty());
+    assertFalse(batch.isDue());
+    assertEquals(Long.MAX_VALUE, batch.nanosUntilDue());
+  }
+
+  @Test
+  void theByteBoundFillsTheBatch() {
+    InsertEvent insert = new InsertEvent(new TxPosition(AT, 1), T, Row.of("x".repeat(1000)));
+    EventBatch batch = new EventBatch(BatchConfig.builder().maxBytes(insert.estimatedBytes() * 2).build());
+    batch.add(insert);
+    assertFalse(batch.isFull());
+    batch.add(insert);
+    assertTrue(batch.isFull());
+    assertTrue(batch.isDue(), "a full batch is due before its fill time");
+  }
+
+  @Test
+  void drainHandsOverTheEventsInOrderAndStartsEmpty() {
+    EventBatch batch = new EventBatch(BatchConfig.DEFAULT);
+    BeginEvent begin = new BeginEvent(AT, Instant.EPOCH, 1);
+    InsertEvent insert = new InsertEvent(new TxPosition(AT, 1), T, Row.of("a"));
+    CommitEvent commit = new CommitEvent(AT, new Lsn(AT.value() + 1), Instant.EPOCH);
+    for (Event e : List.of(begin, insert, commit)) {
+      batch.add(e);
+    }
+    assertEquals(1, batch.changes(), "only the insert is a change");
+    assertEquals(List.of(begin, insert, commit), batch.drain());
+    assertTrue(batch.isEmpty());
+    assertEquals(0, batch.changes());
+    assertEquals(0, batch.bytes());
+  }
 }

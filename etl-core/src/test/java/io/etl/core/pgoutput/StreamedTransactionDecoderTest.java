@@ -27,7 +27,9 @@ import io.etl.core.event.InsertEvent;
 import io.etl.core.event.MessageEvent;
 import io.etl.core.event.RelationEvent;
 import io.etl.core.event.TxPosition;
+import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.replication.Lsn;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -114,6 +116,34 @@ class StreamedTransactionDecoderTest {
     assertEquals(5, events.size());
     assertTrue(decoder.relation(USERS).isPresent(), "the streamed Relation describes the table from now on");
     assertEquals(List.of(), spoolFiles(), "a replayed spool is deleted");
+  }
+
+  /** etl_spool_bytes: what the spools in flight hold; an aborted subtransaction and transaction give theirs back. */
+  @Test
+  void theSpoolGaugeFollowsAppendsAndAborts() {
+    streamed.close();
+    EtlMetrics metrics = new EtlMetrics(new SimpleMeterRegistry());
+    streamed = new StreamedTransactions(spoolDirectory, 1 << 20, metrics);
+    decoder = new PgOutputDecoder(streamed);
+    assertEquals(1 << 20, gauge(metrics, "etl.spool.max.bytes"));
+    decoder.decode(streamStart(TOP, true));
+    decoder.decode(usersRelation(TOP));
+    decoder.decode(streamedInsert(TOP, USERS, "1", "ann"));
+    long topOnly = gauge(metrics, "etl.spool.bytes");
+    assertTrue(topOnly > 0, "spooled: " + topOnly);
+    decoder.decode(streamedInsert(TOP + 1, USERS, "2", "bob"));
+    assertTrue(gauge(metrics, "etl.spool.bytes") > topOnly);
+    decoder.decode(streamStop());
+    decoder.decode(streamAbort(TOP, TOP + 1));
+    assertEquals(topOnly, gauge(metrics, "etl.spool.bytes"), "the subtransaction's change is gone");
+    decoder.decode(streamAbort(TOP, TOP));
+    assertEquals(0, gauge(metrics, "etl.spool.bytes"));
+    streamed.close();
+    assertEquals(0, gauge(metrics, "etl.spool.max.bytes"), "a closed stream spools nothing");
+  }
+
+  private static long gauge(EtlMetrics metrics, String name) {
+    return (long) metrics.registry().get(name).gauge().value();
   }
 
   /** The spools in flight together stay under replication.maxSpoolBytes; what commits or aborts frees its share. */

@@ -17,7 +17,7 @@ import org.postgresql.util.ServerErrorMessage;
 
 /**
  * The SQLSTATE table for states that are hard to provoke on demand; the common ones are proven
- * against a real server in {@link PostgresConnectorTest} and {@link SourcePreflightTest}.
+ * against a real server in {@link PostgresConnectorIT} and {@link SourcePreflightIT}.
  */
 class PostgresErrorsTest {
   private static final String SECRET = "s3cr3t-Pa55";

@@ -51,4 +51,21 @@ class TableStatesTest {
     assertEquals(TableState.at(TablePhase.READY, Lsn.parse("0/10")), store.loadTableStates().get(1));
     assertEquals(TableState.init(), store.loadTableStates().get(2));
   }
+
+  @Test
+  void everyTransitionIsToldToTheListenersAfterItIsPersisted() throws Exception {
+    MemoryStateStore store = new MemoryStateStore();
+    TableStates tables = TableStates.load(store, PUBLISHED);
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    tables.listen((oid, from, to) -> seen.add(oid + ":" + from.phase().label() + "->"
+        + (to == null ? "gone" : to.phase().label()) + (to != null && to.phase().persisted()
+            ? " stored " + store.loadTableStates().get(oid).phase().label() : "")));
+    tables.startCopy(1);
+    tables.finishCopy(1);
+    tables.errored(2, "broken", "fix it");
+    tables.retry(2);
+    tables.remove(2);
+    assertEquals(java.util.List.of("1:init->data_sync stored data_sync", "1:data_sync->finished_copy stored finished_copy",
+        "2:init->errored stored errored", "2:errored->init stored init", "2:init->gone"), seen);
+  }
 }

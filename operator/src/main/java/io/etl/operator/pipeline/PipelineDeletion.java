@@ -4,7 +4,9 @@ import io.etl.api.v1alpha1.Pipeline;
 import io.etl.api.v1alpha1.PipelinePhase;
 import io.etl.api.v1alpha1.PipelineStatus;
 import io.etl.api.v1alpha1.SlotReclaimPolicy;
+import io.etl.core.config.RetryConfig;
 import io.etl.core.error.EtlException;
+import io.etl.core.pipeline.Backoff;
 import io.etl.core.replication.SlotNames;
 import io.etl.core.state.PipelineCleanup;
 import io.etl.operator.support.Conditions;
@@ -29,12 +31,13 @@ final class PipelineDeletion {
   static final String SKIP_ANNOTATION = "etl.io/skip-cleanup";
   static final String CLEANUP = "CleanupComplete";
   private static final long POLL_MS = 2_000;
-  private static final long MAX_BACKOFF_MS = 300_000;
+  /** 5 s, doubling, at most 5 min between attempts on a source that cannot be reached. */
+  static final RetryConfig RETRY = new RetryConfig(5_000L, 300_000L, 2.0);
 
   private final KubernetesClient client;
   private final SecretReader secrets;
   private final EventRecorder events;
-  private final Map<String, Integer> failedAttempts = new ConcurrentHashMap<>();
+  private final Map<String, Backoff> failedAttempts = new ConcurrentHashMap<>();
 
   PipelineDeletion(KubernetesClient client, SecretReader secrets, EventRecorder events) {
     this.client = client;
@@ -82,8 +85,9 @@ final class PipelineDeletion {
           + " and the state of pipeline " + pipeline.pipelineId());
       return done(uid);
     } catch (SecretReader.SecretProblem | EtlException | SQLException e) {
-      int attempt = failedAttempts.merge(uid, 1, Integer::sum);
-      long delay = Math.min(MAX_BACKOFF_MS, 5_000L << Math.min(attempt - 1, 10));
+      Backoff backoff = failedAttempts.computeIfAbsent(uid, u -> new Backoff(RETRY));
+      long delay = backoff.nextDelayMs();
+      int attempt = backoff.attempts();
       String why = e instanceof EtlException ee ? io.etl.operator.support.Reasons.message(ee) : e.getMessage();
       report(pipeline, "CleanupFailed", "cannot drop the pipeline's slots (attempt " + attempt + ", next in " + delay / 1000
           + " s): " + why + ". To delete without the clean-up, annotate the Pipeline " + SKIP_ANNOTATION + "=true");

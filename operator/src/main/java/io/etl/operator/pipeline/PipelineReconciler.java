@@ -8,10 +8,10 @@ import io.etl.operator.support.Conditions;
 import io.etl.operator.support.EventRecorder;
 import io.etl.operator.support.SecretReader;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -21,31 +21,48 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * Validate → render → observe for one Pipeline: checks its Destination and Secrets, applies the
- * ConfigMap, Deployment, metrics Service and NetworkPolicy, reads slot lag and table states from
- * the source and writes them into the status; again every observe interval. Deletion is
- * {@link PipelineDeletion}.
+ * Validate → observe → reconcile for one Pipeline, on JOSDK's machinery: its Destination and
+ * replicator pods come from informer caches, validation is a pure function
+ * ({@link PipelineValidation}), the source is read off the reconcile threads
+ * ({@link SourceObservations}), and the ConfigMap, Deployment, metrics Service and NetworkPolicy
+ * are dependent resources of a workflow that runs only when every input is in place. The status
+ * is written only when it differs from what the Pipeline has, so an unchanged Pipeline costs one
+ * write per observe interval (its new lastObservedTime). Deletion is {@link PipelineDeletion}.
  */
-@ControllerConfiguration(name = "pipeline", finalizerName = PipelineReconciler.FINALIZER)
+@Workflow(explicitInvocation = true, dependents = {
+    @Dependent(name = ReplicatorDependents.CONFIG_MAP, type = ReplicatorDependents.ConfigMapDependent.class),
+    @Dependent(name = ReplicatorDependents.DEPLOYMENT, type = ReplicatorDependents.DeploymentDependent.class,
+        dependsOn = ReplicatorDependents.CONFIG_MAP),
+    @Dependent(name = ReplicatorDependents.METRICS_SERVICE, type = ReplicatorDependents.MetricsServiceDependent.class),
+    @Dependent(name = ReplicatorDependents.NETWORK_POLICY, type = ReplicatorDependents.NetworkPolicyDependent.class)})
+@ControllerConfiguration(name = "pipeline", finalizerName = PipelineReconciler.FINALIZER,
+    fieldManager = PipelineReconciler.FIELD_MANAGER)
 public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<Pipeline> {
   public static final String FINALIZER = "etl.io/slot-cleanup";
   static final String FIELD_MANAGER = "etl-operator";
   private static final String BY_DESTINATION = "byDestination";
+  private static final String PODS = "replicator-pods";
 
   private final OperatorSettings settings;
-  private final KubernetesClient client;
   private final SecretReader secrets;
+  private final SecretVerdicts secretVerdicts;
   private final EventRecorder events;
-  private final SourceObserver observer = new SourceObserver();
+  private final SourceObservations observations;
   private final PipelineDeletion cleanup;
   private final PipelineGauges gauges;
 
@@ -56,9 +73,10 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
   public PipelineReconciler(OperatorSettings settings, KubernetesClient client, PipelineGauges gauges) {
     this.gauges = gauges;
     this.settings = settings;
-    this.client = client;
     this.secrets = new SecretReader(client);
+    this.secretVerdicts = new SecretVerdicts(secrets, settings.observeInterval().dividedBy(3), Clock.systemUTC());
     this.events = new EventRecorder(client);
+    this.observations = new SourceObservations(secrets);
     this.cleanup = new PipelineDeletion(client, secrets, events);
   }
 
@@ -66,22 +84,28 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
   public List<EventSource<?, Pipeline>> prepareEventSources(EventSourceContext<Pipeline> context) {
     context.getPrimaryCache().addIndexer(BY_DESTINATION, p -> List.of(destinationKey(
         p.getMetadata().getNamespace(), p.getSpec() == null || p.getSpec().destinationRef == null ? "" : p.getSpec().destinationRef.name)));
-    var deployments = new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(Deployment.class, Pipeline.class)
-            .withLabelSelector(ChildLabels.SELECTOR)
-            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Pipeline.class))
-            .withNamespacesInheritedFromController()
-            .build(),
-        context);
     var destinations = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(Destination.class, Pipeline.class)
             .withSecondaryToPrimaryMapper(d -> context.getPrimaryCache()
                 .byIndex(BY_DESTINATION, destinationKey(d.getMetadata().getNamespace(), d.getMetadata().getName()))
                 .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+            .withPrimaryToSecondaryMapper((Pipeline p) -> Set.of(
+                new ResourceID(p.getSpec().destinationRef.name, p.getMetadata().getNamespace())))
             .withNamespacesInheritedFromController()
             .build(),
         context);
-    return List.of(deployments, destinations);
+    // the replicator pods, by the Pipeline label their template carries (they are owned by a ReplicaSet)
+    var pods = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Pod.class, Pipeline.class)
+            .withName(PODS)
+            .withLabelSelector(ChildLabels.SELECTOR)
+            .withSecondaryToPrimaryMapper(pod -> pod.getMetadata().getLabels() == null
+                || pod.getMetadata().getLabels().get(ChildLabels.PIPELINE) == null ? Set.of()
+                : Set.of(new ResourceID(pod.getMetadata().getLabels().get(ChildLabels.PIPELINE), pod.getMetadata().getNamespace())))
+            .withNamespacesInheritedFromController()
+            .build(),
+        context);
+    return List.of(destinations, pods, observations.events());
   }
 
   private static String destinationKey(String namespace, String name) {
@@ -90,27 +114,43 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
 
   @Override
   public UpdateControl<Pipeline> reconcile(Pipeline pipeline, Context<Pipeline> context) {
-    PipelineInputs inputs = PipelineInputs.resolve(client, secrets, pipeline, context.getPrimaryCache().list().toList());
+    long interval = settings.observeInterval().toMillis();
+    Collection<Pipeline> pipelines = context.getPrimaryCache().list().toList();
+    // a Pipeline whose id another one holds would read that one's slot and state: not observed
+    boolean idTaken = PipelineIdClaims.heldByAnother(pipeline, pipelines).isPresent();
+    if (!idTaken && observations.refreshIfDue(pipeline, settings.observeInterval(), Instant.now())) {
+      // the status is written when the read arrives (its event triggers the next reconcile)
+      return UpdateControl.<Pipeline>noUpdate().rescheduleAfter(interval);
+    }
+    Destination destination = context.getSecondaryResource(Destination.class).orElse(null);
+    PipelineInputs inputs = PipelineValidation.validate(pipeline, destination, pipelines,
+        SecretLookups.problems(secretVerdicts, pipeline, destination));
     String configHash = pipeline.getStatus() == null ? null : pipeline.getStatus().configHash;
-    if (inputs.ready()) {
-      String config = ReplicatorConfig.render(pipeline, inputs.destination(), inputs.secrets());
-      configHash = ReplicatorConfig.hash(config);
-      apply(ReplicatorConfigMap.desired(pipeline, config));
-      apply(ReplicatorDeployment.desired(pipeline, inputs.secrets(), configHash, settings.replicatorImage()));
-      apply(MetricsService.desired(pipeline));
-      apply(ReplicatorNetworkPolicy.desired(pipeline, settings));
+    String podProblem = null;
+    if (inputs instanceof PipelineInputs.Ready ready) {
+      ReplicatorChildren children = ReplicatorChildren.render(pipeline, ready, settings);
+      configHash = children.configHash();
+      children.putInto(context);
+      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
+          .throwAggregateExceptionIfErrorsPresent();
+      podProblem = ReplicatorPods.problem(context.getSecondaryResources(Pod.class));
     }
     // No Deployment is created while an input is missing; one that already runs is left alone:
     // the replicator retries destination faults itself, and stopping it would only add lag.
-    // a Pipeline whose id another one holds would read that one's slot and state: not observed
-    SourceObservation source = inputs.sourceCredentialsProblem() == null && !inputs.pipelineIdTaken()
-        ? observer.observe(pipeline, inputs.sourcePassword(), inputs.sourceCa())
-        : null;
-    String podProblem = inputs.ready() ? ReplicatorPods.problem(client, pipeline) : null;
+    SourceObservations.Latest read = inputs.sourceObservable() ? observations.latest(pipeline).orElse(null) : null;
+    SourceObservation source = read == null ? null : read.source();
     PipelineStatus status = PipelineStatusBuilder.build(pipeline, inputs, source, configHash, podProblem);
-    recordTransitions(pipeline, pipeline.getStatus(), status);
+    if (source != null) {
+      status.lastObservedTime = read.at().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+    // before the no-change return: after an operator restart the stored status is unchanged, and the
+    // gauges must still show it
     gauges.record(pipeline, status);
-    return UpdateControl.patchStatus(statusPatch(pipeline, status)).rescheduleAfter(settings.observeInterval().toMillis());
+    if (StatusChange.none(pipeline.getStatus(), status, source != null)) {
+      return UpdateControl.<Pipeline>noUpdate().rescheduleAfter(interval);
+    }
+    recordTransitions(pipeline, pipeline.getStatus(), status);
+    return UpdateControl.patchStatus(statusPatch(pipeline, status)).rescheduleAfter(interval);
   }
 
   /**
@@ -120,12 +160,9 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
   @Override
   public ErrorStatusUpdateControl<Pipeline> updateErrorStatus(Pipeline pipeline, Context<Pipeline> context, Exception e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    Throwable cause = e;
-    while (cause != null && !(cause instanceof KubernetesClientException)) {
-      cause = cause.getCause();
-    }
-    if (cause instanceof KubernetesClientException kce && kce.getStatus() != null && kce.getStatus().getMessage() != null) {
-      message = "the API server refused a change: " + kce.getStatus().getMessage(); // without the request URL
+    KubernetesClientException refused = refusal(e);
+    if (refused != null && refused.getStatus() != null && refused.getStatus().getMessage() != null) {
+      message = "the API server refused a change: " + refused.getStatus().getMessage(); // without the request URL
     }
     message = message.length() > 500 ? message.substring(0, 500) + "…" : message;
     PipelineStatus before = pipeline.getStatus();
@@ -144,6 +181,24 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
     return ErrorStatusUpdateControl.patchStatus(patch);
   }
 
+  /** The API server's refusal behind {@code e}, also inside the workflow's aggregate of its dependents' failures. */
+  private static KubernetesClientException refusal(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof KubernetesClientException kce) {
+        return kce;
+      }
+      if (cause instanceof AggregatedOperatorException aggregated) {
+        for (Exception inner : aggregated.getAggregatedExceptions().values()) {
+          KubernetesClientException found = refusal(inner);
+          if (found != null) {
+            return found;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
   /** A Pipeline carrying only what a status patch needs: name, namespace and the status. */
   static Pipeline statusPatch(Pipeline pipeline, PipelineStatus status) {
     Pipeline patch = new Pipeline();
@@ -153,10 +208,6 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
         .build());
     patch.setStatus(status);
     return patch;
-  }
-
-  private void apply(HasMetadata desired) {
-    client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
   }
 
   private void recordTransitions(Pipeline pipeline, PipelineStatus before, PipelineStatus after) {
@@ -184,7 +235,11 @@ public final class PipelineReconciler implements Reconciler<Pipeline>, Cleaner<P
 
   @Override
   public DeleteControl cleanup(Pipeline pipeline, Context<Pipeline> context) {
-    gauges.forget(pipeline);
-    return cleanup.run(pipeline);
+    DeleteControl control = cleanup.run(pipeline);
+    if (control.isRemoveFinalizer()) {
+      observations.forget(pipeline);
+      gauges.forget(pipeline);
+    }
+    return control;
   }
 }

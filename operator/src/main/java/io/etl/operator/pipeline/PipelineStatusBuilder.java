@@ -12,6 +12,7 @@ import io.etl.core.state.PipelineObservation;
 import io.etl.core.state.ResyncRecord;
 import io.etl.core.state.TablePhase;
 import io.etl.operator.support.Conditions;
+import io.etl.operator.support.RowValuesWithheld;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
@@ -155,6 +156,7 @@ public final class PipelineStatusBuilder {
       stalled = false;
     }
     boolean ready = reason.equals("Streaming");
+    message = RowValuesWithheld.from(message); // conditions become events too
     conditions.set(READY, ready, reason, message);
     conditions.set(RECONCILING, !ready && !stalled && phase != PipelinePhase.Paused, ready ? "Streaming" : reason,
         ready ? "" : message);
@@ -204,7 +206,9 @@ public final class PipelineStatusBuilder {
           s.state = t.phase();
           s.rowsCopied = t.rowsCopied();
           s.unmatchedChanges = t.unmatchedChanges() == 0 ? null : t.unmatchedChanges();
-          s.reason = t.reason() == null ? null : t.reason() + (t.solution() == null ? "" : " Fix: " + t.solution());
+          // row values stay in the replicator's log and /status: the CR is readable more widely
+          s.reason = t.reason() == null ? null
+              : RowValuesWithheld.from(t.reason()) + (t.solution() == null ? "" : " Fix: " + t.solution());
           return s;
         })
         .toList();

@@ -1,10 +1,8 @@
 package io.etl.operator.pipeline;
 
-import io.etl.api.v1alpha1.Pipeline;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.List;
+import java.util.Collection;
 import java.util.Set;
 
 /**
@@ -17,10 +15,10 @@ final class ReplicatorPods {
 
   private ReplicatorPods() {}
 
-  /** A one-line description of the first failing replicator pod, or null when none is failing. */
-  static String problem(KubernetesClient client, Pipeline pipeline) {
-    List<Pod> pods = client.pods().inNamespace(pipeline.getMetadata().getNamespace())
-        .withLabels(ChildLabels.selector(pipeline)).list().getItems();
+  /** A one-line description of the first failing replicator pod, or null when none is failing.
+   *
+   * @param pods the Pipeline's replicator pods, from the informer cache */
+  static String problem(Collection<Pod> pods) {
     for (Pod pod : pods) {
       if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
         continue;

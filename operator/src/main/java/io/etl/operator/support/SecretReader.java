@@ -23,7 +23,7 @@ public final class SecretReader {
   public static final class SecretProblem extends Exception {
     private final String reason;
 
-    SecretProblem(String reason, String message) {
+    public SecretProblem(String reason, String message) {
       super(message);
       this.reason = reason;
     }
@@ -32,6 +32,11 @@ public final class SecretReader {
     public String reason() {
       return reason;
     }
+  }
+
+  /** Whether the key can be used, with the value read and dropped: for validation, which must hold no secret. */
+  public void check(String namespace, SecretKeyRef ref, String usedFor) throws SecretProblem {
+    read(namespace, ref, usedFor);
   }
 
   public String read(String namespace, SecretKeyRef ref, String usedFor) throws SecretProblem {

@@ -13,11 +13,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The per-Pipeline series a scrape of the operator shows, from the status the builder computes. */
 class PipelineGaugesTest {
-  private static final PipelineInputs OK = new PipelineInputs(ReplicatorRenderingTest.destination(), null, null, null, "pw", null, null);
+  private static final PipelineInputs OK = new PipelineInputs.Ready(ReplicatorRenderingTest.destination(), null);
   private static final String NAMESPACE = "namespace=\"" + ReplicatorRenderingTest.pipeline().getMetadata().getNamespace() + "\"";
   private static final String PIPELINE = "pipeline=\"" + ReplicatorRenderingTest.pipeline().getMetadata().getName() + "\"";
   private static final String ID = NAMESPACE + "," + PIPELINE;
@@ -26,7 +27,7 @@ class PipelineGaugesTest {
   private final PipelineGauges gauges = new PipelineGauges(registry);
 
   private static PipelineStatus status(Pipeline p, boolean active, String walStatus, long lag, String... tablePhases) {
-    List<PipelineObservation.Table> tables = java.util.stream.IntStream.range(0, tablePhases.length)
+    List<PipelineObservation.Table> tables = IntStream.range(0, tablePhases.length)
         .mapToObj(i -> new PipelineObservation.Table("public.t" + i, tablePhases[i], 10,
             tablePhases[i].equals("errored") ? "insert failed" : null, null, 0))
         .toList();

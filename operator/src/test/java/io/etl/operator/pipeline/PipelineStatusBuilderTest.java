@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** The status each combination of what was validated and observed yields, offline. */
 class PipelineStatusBuilderTest {
-  private static final PipelineInputs OK = new PipelineInputs(ReplicatorRenderingTest.destination(), null, null, null, "pw", null, null);
+  private static final PipelineInputs OK = new PipelineInputs.Ready(ReplicatorRenderingTest.destination(), null);
 
   private static PipelineObservation.Slot slot(boolean active, String walStatus, long lag) {
     return new PipelineObservation.Slot("etl_orders_sync_apply", active, lag, walStatus, null, "0/16B3748");
@@ -82,6 +82,26 @@ class PipelineStatusBuilderTest {
     assertEquals("public.z", s.tableStates.get(0).name);
     assertEquals("insert failed Fix: drop the constraint", s.tableStates.get(0).reason);
     assertEquals(1, s.tables.errored);
+  }
+
+  /** Anyone who may get pipelines reads the status: the refused rows' values stay in the replicator. */
+  @Test
+  void anErroredTablesReasonInTheStatusCarriesNoneOfTheRefusedRowsValues() {
+    // worded as PostgresDestination words a unique index of the destination's own
+    String reason = "The destination PostgreSQL server at db:5432 failed with SQLSTATE 23505: Batch entry 0 INSERT INTO"
+        + " \"public\".\"customers\" (\"id\", \"email\") VALUES (('42'::int4), ('ann@example.com')) ON CONFLICT (\"id\") DO"
+        + " UPDATE SET \"email\" = EXCLUDED.\"email\" was aborted: ERROR: duplicate key value violates unique constraint"
+        + " \"customers_email_key\" Detail: Key (email)=(ann@example.com) already exists. Call getNextException to see other"
+        + " errors in the batch.";
+    PipelineStatus s = build(ReplicatorRenderingTest.pipeline(), new PipelineObservation(Optional.of(slot(true, "reserved", 10)), true,
+        List.of(new PipelineObservation.Table("public.customers", "errored", 10, reason, "remove the duplicate", 0))), null);
+    String shown = s.tableStates.get(0).reason;
+    for (String value : List.of("'42'", "ann@example.com")) {
+      assertTrue(!shown.contains(value), value + " in " + shown);
+    }
+    assertTrue(shown.contains("SQLSTATE 23505") && shown.contains("unique constraint \"customers_email_key\""), shown);
+    assertTrue(shown.endsWith(" Fix: remove the duplicate"), shown);
+    s.conditions.forEach(c -> assertTrue(!c.getMessage().contains("ann@example.com"), c.getMessage()));
   }
 
   @Test

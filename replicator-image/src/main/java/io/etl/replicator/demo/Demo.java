@@ -6,8 +6,8 @@ import io.etl.core.config.PipelineConfig;
 import io.etl.core.config.PostgresConnectionConfig;
 import io.etl.core.config.SecretRef;
 import io.etl.core.metrics.EtlMetrics;
-import io.etl.core.pipeline.Pipeline;
-import io.etl.core.pipeline.PipelineStatus;
+import io.etl.core.pipeline.PipelineRuntime;
+import io.etl.core.pipeline.RuntimeStatus;
 import io.etl.destinations.postgres.PostgresDestination;
 import io.etl.replicator.ExitCode;
 import io.etl.replicator.FailureLine;
@@ -57,7 +57,7 @@ public final class Demo {
       Map<String, String> env = Map.of("DEMO_PASSWORD", PASSWORD);
       try (PostgresDestination dest =
               new PostgresDestination(config.destination().postgres(), PASSWORD, config.pipeline().id());
-          Pipeline pipeline = new Pipeline(config, dest, EtlMetrics.noop(), env)) {
+          PipelineRuntime pipeline = new PipelineRuntime(config, dest, EtlMetrics.noop(), env)) {
         Thread runner = new Thread(() -> {
           try {
             pipeline.run();
@@ -153,20 +153,20 @@ public final class Demo {
         "CREATE PUBLICATION demo_pub FOR TABLE customers, orders, events");
   }
 
-  private static void printProgress(Pipeline pipeline, Writer writer, long seconds, CountDownLatch stopRequested)
+  private static void printProgress(PipelineRuntime pipeline, Writer writer, long seconds, CountDownLatch stopRequested)
       throws InterruptedException {
     long lastApplied = 0;
     long lastNanos = System.nanoTime();
     long end = seconds == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     System.out.println("etl demo: pipeline running; progress every 2 s (Ctrl-C to stop)");
     while (System.nanoTime() < end && !stopRequested.await(2, TimeUnit.SECONDS)) {
-      PipelineStatus s = pipeline.status();
+      RuntimeStatus s = pipeline.status();
       long now = System.nanoTime();
       double eventsPerSecond = (s.eventsApplied() - lastApplied) * 1e9 / (now - lastNanos);
       lastApplied = s.eventsApplied();
       lastNanos = now;
       long ready = s.tables().stream().filter(t -> t.state().equals("ready") || t.state().equals("sync_done")).count();
-      long copied = s.tables().stream().mapToLong(PipelineStatus.TableStatus::rowsCopied).sum();
+      long copied = s.tables().stream().mapToLong(RuntimeStatus.TableStatus::rowsCopied).sum();
       System.out.printf("phase=%-9s tables copied %d/%d  rows copied %,d  events applied %,d (%.0f/s)  source writes %,d  lag %s%s%n",
           s.phase().name().toLowerCase(), ready, s.tables().size(), copied, s.eventsApplied(), eventsPerSecond,
           writer.writes.get(), s.lagBytes() == null ? "?" : s.lagBytes() + " B",
@@ -174,7 +174,7 @@ public final class Demo {
     }
   }
 
-  private static void waitForCatchUp(Pipeline pipeline, int sourcePort) throws Exception {
+  private static void waitForCatchUp(PipelineRuntime pipeline, int sourcePort) throws Exception {
     String target = query(sourcePort, "SELECT pg_current_wal_lsn()::text");
     io.etl.core.replication.Lsn lsn = io.etl.core.replication.Lsn.parse(target);
     for (int i = 0; i < 600; i++) {

@@ -5,15 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.etl.core.pipeline.Pipeline;
-import io.etl.core.pipeline.PipelineStatus;
+import io.etl.core.pipeline.PipelineRuntime;
+import io.etl.core.pipeline.RuntimeStatus;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The admin port: {@code GET /status} (the {@link PipelineStatus} as JSON, errors with their
+ * The admin port: {@code GET /status} (the {@link RuntimeStatus} as JSON, errors with their
  * reasons) and {@code POST /tables/{schema.table}/retry} (empties an errored table in the
  * destination and copies it again). With a token configured, every request must carry it.
  */
@@ -22,12 +22,12 @@ final class AdminEndpoints implements Endpoint {
   private static final String RETRY = "/retry";
 
   private final AdminToken token;
-  private final Supplier<PipelineStatus> status;
-  private final Function<String, Pipeline.RetryOutcome> retryTable;
+  private final Supplier<RuntimeStatus> status;
+  private final Function<String, PipelineRuntime.RetryOutcome> retryTable;
   private final ObjectMapper json =
       JsonMapper.builder().addModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
 
-  AdminEndpoints(AdminToken token, Supplier<PipelineStatus> status, Function<String, Pipeline.RetryOutcome> retryTable) {
+  AdminEndpoints(AdminToken token, Supplier<RuntimeStatus> status, Function<String, PipelineRuntime.RetryOutcome> retryTable) {
     this.token = token;
     this.status = status;
     this.retryTable = retryTable;
@@ -64,7 +64,7 @@ final class AdminEndpoints implements Endpoint {
     };
   }
 
-  private String toJson(PipelineStatus value) {
+  private String toJson(RuntimeStatus value) {
     try {
       return json.writeValueAsString(value);
     } catch (JsonProcessingException e) {

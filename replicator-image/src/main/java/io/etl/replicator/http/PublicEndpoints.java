@@ -1,8 +1,8 @@
 package io.etl.replicator.http;
 
 import io.etl.core.config.AdminHttpConfig;
-import io.etl.core.pipeline.PipelinePhase;
-import io.etl.core.pipeline.PipelineStatus;
+import io.etl.core.pipeline.RuntimePhase;
+import io.etl.core.pipeline.RuntimeStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Locale;
 import java.util.Map;
@@ -19,10 +19,10 @@ final class PublicEndpoints implements Endpoint {
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   private final PrometheusMeterRegistry registry;
-  private final Supplier<PipelineStatus> status;
+  private final Supplier<RuntimeStatus> status;
   private final BooleanSupplier pipelineAlive;
 
-  PublicEndpoints(PrometheusMeterRegistry registry, Supplier<PipelineStatus> status, BooleanSupplier pipelineAlive) {
+  PublicEndpoints(PrometheusMeterRegistry registry, Supplier<RuntimeStatus> status, BooleanSupplier pipelineAlive) {
     this.registry = registry;
     this.status = status;
     this.pipelineAlive = pipelineAlive;
@@ -44,7 +44,7 @@ final class PublicEndpoints implements Endpoint {
           ? Answer.text(200, "ok\n")
           : Answer.text(503, "pipeline thread is not running\n");
       case "/readyz" -> {
-        PipelineStatus current = status.get();
+        RuntimeStatus current = status.get();
         yield current.ready() ? Answer.text(200, "ready\n") : Answer.text(503, "not ready: " + notReadyReason(current) + "\n");
       }
       default -> Answer.text(404, "not found; try /metrics, /healthz or /readyz\n");
@@ -56,23 +56,23 @@ final class PublicEndpoints implements Endpoint {
    * source_unreachable}) and what happens next. The error's reason and fix stay on the admin
    * port: they name hosts, users and databases.
    */
-  static String notReadyReason(PipelineStatus status) {
-    PipelinePhase phase = status.phase() == null ? PipelinePhase.STARTING : status.phase();
+  static String notReadyReason(RuntimeStatus status) {
+    RuntimePhase phase = status.phase() == null ? RuntimePhase.STARTING : status.phase();
     String phaseName = phase.name().toLowerCase(Locale.ROOT);
-    PipelineStatus.ErrorInfo error = status.lastError();
-    if (error == null && phase == PipelinePhase.COPYING) {
+    RuntimeStatus.ErrorInfo error = status.lastError();
+    if (error == null && phase == RuntimePhase.COPYING) {
       long streaming = status.tables().stream()
           .filter(t -> t.state().equals("ready") || t.state().equals("sync_done")).count();
       return phaseName + " (" + streaming + " of " + status.tables().size() + " tables streaming)";
     }
-    if (error == null || phase == PipelinePhase.STOPPING || phase == PipelinePhase.STOPPED) {
+    if (error == null || phase == RuntimePhase.STOPPING || phase == RuntimePhase.STOPPED) {
       return phaseName;
     }
     String cause = error.category() + " (reason and fix: /status on the admin port)";
-    if (phase == PipelinePhase.FAILED) {
+    if (phase == RuntimePhase.FAILED) {
       return phaseName + ": " + cause;
     }
-    if (phase == PipelinePhase.RETRYING) {
+    if (phase == RuntimePhase.RETRYING) {
       return phaseName + " (" + status.retries() + " retries so far): " + cause;
     }
     return phaseName + ": " + cause + ", retrying (" + status.retries() + " retries so far)";

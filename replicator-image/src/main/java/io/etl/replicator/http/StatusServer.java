@@ -2,8 +2,8 @@ package io.etl.replicator.http;
 
 import io.etl.core.config.AdminHttpConfig;
 import io.etl.core.config.HttpConfig;
-import io.etl.core.pipeline.Pipeline;
-import io.etl.core.pipeline.PipelineStatus;
+import io.etl.core.pipeline.PipelineRuntime;
+import io.etl.core.pipeline.RuntimeStatus;
 import io.etl.replicator.ExitCode;
 import io.etl.replicator.StartupFailure;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -32,8 +32,8 @@ public final class StatusServer implements AutoCloseable {
 
   /** Both ports, no retries and no admin token (tests of the endpoints). */
   public static StatusServer start(
-      HttpConfig config, PrometheusMeterRegistry registry, Supplier<PipelineStatus> status, BooleanSupplier pipelineAlive) {
-    return start(config, Map.of(), registry, status, pipelineAlive, table -> Pipeline.RetryOutcome.NOT_RUNNING);
+      HttpConfig config, PrometheusMeterRegistry registry, Supplier<RuntimeStatus> status, BooleanSupplier pipelineAlive) {
+    return start(config, Map.of(), registry, status, pipelineAlive, table -> PipelineRuntime.RetryOutcome.NOT_RUNNING);
   }
 
   /**
@@ -47,8 +47,8 @@ public final class StatusServer implements AutoCloseable {
    * @throws StartupFailure a port cannot be bound, or the admin token is unusable
    */
   public static StatusServer start(
-      HttpConfig config, Map<String, String> env, PrometheusMeterRegistry registry, Supplier<PipelineStatus> status,
-      BooleanSupplier pipelineAlive, Function<String, Pipeline.RetryOutcome> retryTable) {
+      HttpConfig config, Map<String, String> env, PrometheusMeterRegistry registry, Supplier<RuntimeStatus> status,
+      BooleanSupplier pipelineAlive, Function<String, PipelineRuntime.RetryOutcome> retryTable) {
     AdminHttpConfig admin = config.admin();
     AdminToken token = AdminToken.of(admin, env);
     HttpListener publicPort = listen("http-public", config.bindAddress(), config.port(), "http",

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.etl.core.config.AdminHttpConfig;
 import io.etl.core.config.HttpConfig;
-import io.etl.core.pipeline.PipelinePhase;
-import io.etl.core.pipeline.PipelineStatus;
+import io.etl.core.pipeline.RuntimePhase;
+import io.etl.core.pipeline.RuntimeStatus;
 import io.etl.core.testing.StalledClients;
 import io.etl.replicator.metrics.PrometheusRegistry;
 import io.micrometer.core.instrument.Counter;
@@ -30,18 +30,18 @@ import org.junit.jupiter.api.Test;
 
 class StatusServerTest {
   private static final Instant AT = Instant.parse("2025-01-02T03:04:05.678Z");
-  private static final PipelineStatus RETRYING =
-      new PipelineStatus(
-          "orders", PipelinePhase.RETRYING, false, "0/16B3748", "0/16B3800", 184L, 7,
-          List.of(new PipelineStatus.TableStatus("public.orders", 16384, "ready", 1200, 0, null, null)),
-          new PipelineStatus.ErrorInfo(
+  private static final RuntimeStatus RETRYING =
+      new RuntimeStatus(
+          "orders", RuntimePhase.RETRYING, false, "0/16B3748", "0/16B3800", 184L, 7,
+          List.of(new RuntimeStatus.TableStatus("public.orders", 16384, "ready", 1200, 0, null, null)),
+          new RuntimeStatus.ErrorInfo(
               "retryable", "source_unreachable", "cannot connect to source localhost:5432 (connection refused).",
               "check that the server runs.", AT),
           3, AT);
-  private static final PipelineStatus STREAMING =
-      new PipelineStatus("orders", PipelinePhase.STREAMING, true, "0/16B3900", "0/16B3900", 0L, 9, List.of(), null, 0, AT);
+  private static final RuntimeStatus STREAMING =
+      new RuntimeStatus("orders", RuntimePhase.STREAMING, true, "0/16B3900", "0/16B3900", 0L, 9, List.of(), null, 0, AT);
 
-  private static final AtomicReference<PipelineStatus> status = new AtomicReference<>(RETRYING);
+  private static final AtomicReference<RuntimeStatus> status = new AtomicReference<>(RETRYING);
   private static final AtomicBoolean alive = new AtomicBoolean(true);
   private static final HttpClient http = HttpClient.newHttpClient();
   private static PrometheusRegistry metrics;
@@ -117,9 +117,9 @@ class StatusServerTest {
 
   @Test
   void readyzOfAFailedPipelineNamesTheCategoryAndWhereTheFixIs() {
-    PipelineStatus failed =
-        new PipelineStatus("orders", PipelinePhase.FAILED, false, null, null, null, 0, List.of(),
-            new PipelineStatus.ErrorInfo("fatal", "auth_failed", "the server at db:5432 rejected user 'etl' (database 'shop').",
+    RuntimeStatus failed =
+        new RuntimeStatus("orders", RuntimePhase.FAILED, false, null, null, null, 0, List.of(),
+            new RuntimeStatus.ErrorInfo("fatal", "auth_failed", "the server at db:5432 rejected user 'etl' (database 'shop').",
                 "check the password of user 'etl'.", AT), 0, AT);
     assertEquals("failed: auth_failed (reason and fix: /status on the admin port)", PublicEndpoints.notReadyReason(failed));
   }
@@ -139,7 +139,7 @@ class StatusServerTest {
     assertEquals("RETRYING", tree.get("phase").asText());
     assertEquals("2025-01-02T03:04:05.678Z", tree.get("updatedAt").asText());
     assertEquals("public.orders", tree.get("tables").get(0).get("name").asText());
-    assertEquals(RETRYING, mapper.readValue(response.body(), PipelineStatus.class));
+    assertEquals(RETRYING, mapper.readValue(response.body(), RuntimeStatus.class));
   }
 
   @Test
@@ -194,10 +194,10 @@ class StatusServerTest {
 
   @Test
   void readyzDuringACopySaysHowManyTablesStream() {
-    PipelineStatus copying = new PipelineStatus("p", PipelinePhase.COPYING, false, null, null, 0L, 0, List.of(
-        new PipelineStatus.TableStatus("public.a", 1, "ready", 10, 0, null, null),
-        new PipelineStatus.TableStatus("public.b", 2, "data_sync", 5, 0, null, null),
-        new PipelineStatus.TableStatus("public.c", 3, "init", 0, 0, null, null)), null, 0, Instant.now());
+    RuntimeStatus copying = new RuntimeStatus("p", RuntimePhase.COPYING, false, null, null, 0L, 0, List.of(
+        new RuntimeStatus.TableStatus("public.a", 1, "ready", 10, 0, null, null),
+        new RuntimeStatus.TableStatus("public.b", 2, "data_sync", 5, 0, null, null),
+        new RuntimeStatus.TableStatus("public.c", 3, "init", 0, 0, null, null)), null, 0, Instant.now());
     assertEquals("copying (1 of 3 tables streaming)", PublicEndpoints.notReadyReason(copying));
   }
 }

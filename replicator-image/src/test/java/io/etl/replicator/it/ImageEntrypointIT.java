@@ -50,7 +50,7 @@ class ImageEntrypointIT {
   void entrypointRunsAPipelineAsTheImageUserAndServesMetrics() throws Exception {
     String whyNot = ImageRun.whyNot();
     assumeTrue(whyNot == null, "skipped: " + whyNot);
-    assertTrue(Files.isRegularFile(IMAGE), IMAGE.toAbsolutePath() + " is built by this module's process-test-classes phase");
+    assertTrue(Files.isRegularFile(IMAGE), IMAGE.toAbsolutePath() + " is built by this module's package phase");
     Path rootfs = dir.resolve("rootfs");
     OciImageTar.unpack(IMAGE, rootfs);
     JsonNode config = OciImageTar.config(IMAGE);

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.etl.core.config.PipelineConfig;
 import io.etl.core.destination.Destination;
 import io.etl.core.metrics.EtlMetrics;
-import io.etl.core.pipeline.Pipeline;
-import io.etl.core.pipeline.PipelineStatus;
+import io.etl.core.pipeline.PipelineRuntime;
+import io.etl.core.pipeline.RuntimeStatus;
 import io.etl.core.testing.PostgresServer;
 import java.time.Duration;
 import java.util.Map;
@@ -22,14 +22,14 @@ final class RunningPipeline implements AutoCloseable {
   static final Map<String, String> PASSWORDS =
       Map.of("SOURCE_PASSWORD", PostgresServer.PASSWORD, "DESTINATION_PASSWORD", PostgresServer.PASSWORD);
 
-  private final Pipeline pipeline;
+  private final PipelineRuntime pipeline;
   private final Destination destination;
   private final Thread thread;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
   private RunningPipeline(PipelineConfig config, Destination destination, EtlMetrics metrics) {
     this.destination = destination;
-    pipeline = new Pipeline(config, destination, metrics, PASSWORDS);
+    pipeline = new PipelineRuntime(config, destination, metrics, PASSWORDS);
     thread = new Thread(() -> {
       try {
         pipeline.run();
@@ -44,13 +44,13 @@ final class RunningPipeline implements AutoCloseable {
     return new RunningPipeline(config, destination, metrics);
   }
 
-  PipelineStatus status() {
+  RuntimeStatus status() {
     return pipeline.status();
   }
 
   /** Every table is ready or handed over to the apply worker. */
   boolean allTablesStreaming() {
-    PipelineStatus status = pipeline.status();
+    RuntimeStatus status = pipeline.status();
     return !status.tables().isEmpty()
         && status.tables().stream().allMatch(t -> t.state().equals("ready") || t.state().equals("sync_done"));
   }
