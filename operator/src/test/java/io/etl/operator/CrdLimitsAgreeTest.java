@@ -10,6 +10,7 @@ import io.etl.core.config.BigQueryConfig;
 import io.etl.core.config.HeartbeatConfig;
 import io.etl.core.config.PostgresConnectionConfig;
 import io.etl.core.config.Range;
+import io.etl.core.config.ResyncRequest;
 import io.etl.core.config.RetryConfig;
 import io.etl.core.config.TableSyncConfig;
 import java.io.IOException;
@@ -47,7 +48,9 @@ class CrdLimitsAgreeTest {
       Map.entry("spec.source.port", new Core(PostgresConnectionConfig.PORT)),
       Map.entry("spec.source.host", new Core(PostgresConnectionConfig.HOST_LENGTH)),
       Map.entry("spec.source.database", new Core(PostgresConnectionConfig.NAME_LENGTH)),
-      Map.entry("spec.source.user", new Core(PostgresConnectionConfig.NAME_LENGTH)));
+      Map.entry("spec.source.user", new Core(PostgresConnectionConfig.NAME_LENGTH)),
+      Map.entry("spec.resync[].table", new Core(ResyncRequest.TABLE_LENGTH)),
+      Map.entry("spec.resync[].requestId", new Core(ResyncRequest.REQUEST_ID_LENGTH)));
 
   private static final Map<String, Core> DESTINATION = Map.ofEntries(
       Map.entry("spec.postgres.port", new Core(PostgresConnectionConfig.PORT)),

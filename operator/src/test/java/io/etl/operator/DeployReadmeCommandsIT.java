@@ -82,6 +82,13 @@ class DeployReadmeCommandsIT {
       run(README.under("## Pause and resume", "kubectl -n etl-demo patch pipeline shop-to-warehouse --type merge -p '{\"spec\":{\"paused\":false}}'"));
       await("not paused any more", () -> pipeline(admin).getStatus().phase != PipelinePhase.Paused);
 
+      run(README.under("## Re-sync a table", "kubectl -n etl-demo patch pipeline shop-to-warehouse --type merge"));
+      // the API server took it (schema and CEL rules passed); the samples' hosts do not exist, so no
+      // config is rendered here: PipelineResyncIT shows the request in the ConfigMap
+      var resync = pipeline(admin).getSpec().resync;
+      assertEquals(1, resync.size(), resync::toString);
+      assertEquals("public.orders/2026-12-02-orders", resync.get(0).table + "/" + resync.get(0).requestId);
+
       run(README.under("## Deletion", "kubectl -n etl-demo annotate pipeline"));
       assertEquals("true", pipeline(admin).getMetadata().getAnnotations().get("etl.io/skip-cleanup"));
 

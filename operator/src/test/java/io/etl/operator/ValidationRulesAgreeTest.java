@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.etl.api.v1alpha1.PipelineSpec;
 import io.etl.api.v1alpha1.PostgresEndpoint;
+import io.etl.api.v1alpha1.TableResync;
 import io.etl.core.config.PipelineSettings;
+import io.etl.core.config.ResyncRequest;
 import io.etl.core.config.ServerHost;
 import io.fabric8.generator.annotation.Pattern;
 import java.util.List;
@@ -44,5 +46,13 @@ class ValidationRulesAgreeTest {
   void publicationPatternIsTheSameInTheCrdAndTheConfigModel() throws NoSuchFieldException {
     String crd = PipelineSpec.class.getField("publication").getAnnotation(Pattern.class).value();
     assertEquals("^" + PipelineSettings.PUBLICATION.pattern() + "$", crd);
+  }
+
+  @Test
+  void resyncRulesAreTheSameInTheCrdAndTheConfigModel() throws NoSuchFieldException {
+    assertEquals("^" + ResyncRequest.TABLE.pattern() + "$", TableResync.class.getField("table").getAnnotation(Pattern.class).value());
+    assertEquals("^" + ResyncRequest.REQUEST_ID.pattern() + "$",
+        TableResync.class.getField("requestId").getAnnotation(Pattern.class).value());
+    assertEquals(ResyncRequest.MAX_REQUESTS, PipelineSpec.MAX_RESYNC_REQUESTS);
   }
 }

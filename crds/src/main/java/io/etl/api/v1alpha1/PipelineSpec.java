@@ -6,7 +6,9 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
@@ -52,6 +54,16 @@ public class PipelineSpec {
   public Integer heartbeatIntervalSeconds;
 
   public ReplicatorPodSpec replicator;
+
+  /** Also etl-core's ResyncRequest.MAX_REQUESTS. */
+  public static final int MAX_RESYNC_REQUESTS = 50;
+
+  @Size(max = MAX_RESYNC_REQUESTS)
+  @ValidationRule(value = "self.all(r, self.exists_one(s, s.requestId == r.requestId))",
+      message = "every spec.resync requestId must be unique: give each request its own")
+  @JsonPropertyDescription("Tables to copy again from scratch (destination table emptied first), each request once by"
+      + " its requestId; also retries an errored table. Results are in status.resyncs.")
+  public List<TableResync> resync;
 
   public boolean isPaused() {
     return Boolean.TRUE.equals(paused);

@@ -10,6 +10,8 @@ import java.util.List;
 public class PipelineStatus {
   /** How many tables the per-table list holds at most; the counts cover all of them. */
   public static final int MAX_LISTED_TABLES = 100;
+  /** How many spec.resync results the status lists at most, newest first. */
+  public static final int MAX_LISTED_RESYNCS = 20;
 
   @JsonPropertyDescription("The metadata.generation this status describes.")
   public Long observedGeneration;
@@ -25,6 +27,9 @@ public class PipelineStatus {
 
   @JsonPropertyDescription("Per-table state, errored tables first, at most 100 entries.")
   public List<TableStatus> tableStates;
+
+  @JsonPropertyDescription("What the replicator did with spec.resync requests, newest first, at most 20 entries.")
+  public List<ResyncStatus> resyncs;
 
   @JsonPropertyDescription("Config hash of the replicator pod template currently rendered.")
   public String configHash;

@@ -194,7 +194,33 @@ class InvalidManifestsIT {
             tableSync:
               maxWorkers: 0
             """), "spec.tableSync.maxWorkers: Invalid value: 0: spec.tableSync.maxWorkers in body should be greater"
-            + " than or equal to 1"));
+            + " than or equal to 1"),
+        invalid("resync requestId used twice", pipeline("resync-twice", SOURCE + """
+            publication: app_pub
+            destinationRef:
+              name: warehouse
+            resync:
+            - table: public.orders
+              requestId: 2026-12-02-orders
+            - table: public.customers
+              requestId: 2026-12-02-orders
+            """), "spec.resync: Invalid value: \"array\": every spec.resync requestId must be unique"),
+        invalid("resync table without its schema", pipeline("resync-no-schema", SOURCE + """
+            publication: app_pub
+            destinationRef:
+              name: warehouse
+            resync:
+            - table: orders
+              requestId: orders-1
+            """), "spec.resync[0].table: Invalid value: \"orders\""),
+        invalid("resync requestId with upper case", pipeline("resync-upper", SOURCE + """
+            publication: app_pub
+            destinationRef:
+              name: warehouse
+            resync:
+            - table: public.orders
+              requestId: Orders_1
+            """), "spec.resync[0].requestId: Invalid value: \"Orders_1\""));
   }
 
   private static final String HOST_RULE =

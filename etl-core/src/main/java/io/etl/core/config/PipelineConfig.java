@@ -1,6 +1,8 @@
 package io.etl.core.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** Everything a replicator needs to run one pipeline; read from the pipeline YAML. */
@@ -15,7 +17,9 @@ public record PipelineConfig(
     HttpConfig http,
     LogConfig log,
     ReplicationConfig replication,
-    HeartbeatConfig heartbeat) {
+    HeartbeatConfig heartbeat,
+    // left out when empty, so a config without requests renders (and hashes) as it did before them
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ResyncRequest> resync) {
 
   public PipelineConfig {
     batch = batch == null ? BatchConfig.DEFAULT : batch;
@@ -26,6 +30,8 @@ public record PipelineConfig(
     log = log == null ? LogConfig.DEFAULT : log;
     replication = replication == null ? ReplicationConfig.DEFAULT : replication;
     heartbeat = heartbeat == null ? HeartbeatConfig.DEFAULT : heartbeat;
+    // a list, unlike a block, has no defaults to fill in: absent and empty mean the same
+    resync = resync == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(resync)); // nulls kept for problems()
   }
 
   /** Every setting unset (the loader's defaults) until one is given; pipeline, source and destination are required. */
@@ -59,6 +65,7 @@ public record PipelineConfig(
     log.validate(problems);
     replication.validate(problems);
     heartbeat.validate(problems);
+    ResyncRequest.validate(resync, problems);
     return problems;
   }
 
@@ -86,6 +93,7 @@ public record PipelineConfig(
     private LogConfig log;
     private ReplicationConfig replication;
     private HeartbeatConfig heartbeat;
+    private List<ResyncRequest> resync;
 
     private Builder() {}
 
@@ -148,8 +156,14 @@ public record PipelineConfig(
       return this;
     }
 
+    public Builder resync(List<ResyncRequest> resync) {
+      this.resync = resync;
+      return this;
+    }
+
     public PipelineConfig build() {
-      return new PipelineConfig(pipeline, source, destination, batch, tableSync, retry, stateStore, http, log, replication, heartbeat);
+      return new PipelineConfig(pipeline, source, destination, batch, tableSync, retry, stateStore, http, log, replication, heartbeat,
+          resync);
     }
   }
 }

@@ -14,6 +14,7 @@ import io.etl.core.source.SourcePreflight;
 import io.etl.core.state.StateStore;
 import io.etl.core.state.TablePhase;
 import io.etl.core.state.TableState;
+import io.etl.core.sync.TableResyncs;
 import io.etl.core.sync.TableStates;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -51,6 +52,8 @@ final class PipelineStartup {
       destination.verify();
       TableStates tableStates =
           TableStates.load(store, new SourceCatalog().publishedTableNames(c, config.pipeline().publication()));
+      // before any worker starts: a table a request sends back to INIT is then copied like a new one
+      new TableResyncs(store, tableStates).perform(config.resync(), config.pipeline().publication());
       dropLeftoverSyncSlots(c, tableStates.snapshot());
       Optional<ReplicationSlots.SlotInfo> existing = ReplicationSlots.find(c, slot);
       if (existing.isPresent()) {

@@ -1,9 +1,16 @@
 package io.etl.core.state;
 
 import io.etl.core.schema.TableSchema;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A state store that lives as long as the process: for tests and the memory destination. */
@@ -13,6 +20,9 @@ public final class MemoryStateStore implements StateStore {
   private final Map<Integer, Long> rowsCopied = new ConcurrentHashMap<>();
   private final Map<Integer, Long> unmatchedChanges = new ConcurrentHashMap<>();
   private volatile String applySlotIncarnation;
+  /** By request id, in the order taken. */
+  private final Map<String, ResyncRecord> resyncs = new LinkedHashMap<>();
+  private final Map<String, Integer> resyncOids = new HashMap<>();
 
   @Override
   public void migrate() {}
@@ -23,9 +33,41 @@ public final class MemoryStateStore implements StateStore {
   }
 
   @Override
-  public void updateTableState(int tableOid, TableState state) {
+  public synchronized void updateTableState(int tableOid, TableState state) {
     PersistedPhases.require(state);
     states.put(tableOid, state);
+    boolean ready = state.phase() == TablePhase.READY;
+    if (ready || state.phase() == TablePhase.ERRORED) {
+      resyncs.replaceAll((id, r) -> ResyncRecord.STARTED.equals(r.result()) && Integer.valueOf(tableOid).equals(resyncOids.get(id))
+          ? new ResyncRecord(id, r.table(), ready ? ResyncRecord.DONE : ResyncRecord.ERRORED,
+              ready ? null : state.reason(), r.requestedAt(), Instant.now())
+          : r);
+    }
+  }
+
+  @Override
+  public synchronized Set<String> recordedResyncs() {
+    return Set.copyOf(resyncs.keySet());
+  }
+
+  @Override
+  public synchronized void resetForResync(int tableOid, String table, String requestId) {
+    states.put(tableOid, TableState.init());
+    resyncs.put(requestId, new ResyncRecord(requestId, table, ResyncRecord.STARTED, null, Instant.now(), null));
+    resyncOids.put(requestId, tableOid);
+  }
+
+  @Override
+  public synchronized void refuseResync(String requestId, String table, String result, String detail) {
+    Instant now = Instant.now();
+    resyncs.put(requestId, new ResyncRecord(requestId, table, result, detail, now, now));
+  }
+
+  @Override
+  public synchronized List<ResyncRecord> loadResyncs() {
+    List<ResyncRecord> newestFirst = new ArrayList<>(resyncs.values());
+    Collections.reverse(newestFirst);
+    return newestFirst;
   }
 
   @Override

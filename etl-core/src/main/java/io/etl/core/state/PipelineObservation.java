@@ -10,8 +10,21 @@ import java.util.Optional;
  * @param applySlot empty until the replicator has created the slot
  * @param publicationExists false when the publication is missing (the replicator cannot start)
  * @param tables every table the publication holds, in name order
+ * @param resyncs the newest {@link #MAX_RESYNCS} re-sync requests the replicator recorded, newest first
  */
-public record PipelineObservation(Optional<Slot> applySlot, boolean publicationExists, List<Table> tables) {
+public record PipelineObservation(Optional<Slot> applySlot, boolean publicationExists, List<Table> tables,
+    List<ResyncRecord> resyncs) {
+  /** How many re-sync records an observation carries at most. */
+  public static final int MAX_RESYNCS = 20;
+
+  public PipelineObservation {
+    resyncs = resyncs == null ? List.of() : List.copyOf(resyncs);
+  }
+
+  /** An observation of a pipeline with no re-sync requests recorded. */
+  public PipelineObservation(Optional<Slot> applySlot, boolean publicationExists, List<Table> tables) {
+    this(applySlot, publicationExists, tables, List.of());
+  }
 
   /**
    * @param lagBytes WAL the slot holds back: the server's position (replay position on a standby) minus

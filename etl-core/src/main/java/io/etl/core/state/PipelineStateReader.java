@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +20,36 @@ public final class PipelineStateReader {
 
   public static PipelineObservation read(Connection c, String pipelineId, String publication) throws SQLException {
     return new PipelineObservation(applySlot(c, pipelineId), publicationExists(c, publication),
-        tables(c, pipelineId, publication));
+        tables(c, pipelineId, publication), resyncs(c, pipelineId, PipelineObservation.MAX_RESYNCS));
+  }
+
+  /**
+   * The newest {@code limit} re-sync requests the replicator recorded, newest first; empty when
+   * no replicator of a version that records them has migrated the store yet.
+   */
+  public static List<ResyncRecord> resyncs(Connection c, String pipelineId, int limit) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass('etl.resync_requests') IS NOT NULL");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      if (!rs.getBoolean(1)) {
+        return List.of();
+      }
+    }
+    List<ResyncRecord> records = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT request_id, table_name, result, detail, requested_at, finished_at FROM etl.resync_requests"
+            + " WHERE pipeline_id = ? ORDER BY requested_at DESC, request_id LIMIT ?")) {
+      ps.setString(1, pipelineId);
+      ps.setInt(2, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Timestamp finished = rs.getTimestamp(6);
+          records.add(new ResyncRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+              rs.getTimestamp(5).toInstant(), finished == null ? null : finished.toInstant()));
+        }
+      }
+    }
+    return records;
   }
 
   static Optional<PipelineObservation.Slot> applySlot(Connection c, String pipelineId) throws SQLException {

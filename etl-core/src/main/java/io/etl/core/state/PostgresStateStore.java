@@ -9,10 +9,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -129,6 +133,78 @@ public final class PostgresStateStore implements StateStore {
       ps.setLong(4, Integer.toUnsignedLong(tableOid));
       ps.executeUpdate();
     }
+    if (state.phase() == TablePhase.READY || state.phase() == TablePhase.ERRORED) {
+      finishResyncs(c, tableOid, state);
+    }
+  }
+
+  /** A started re-sync of the table ends with this write: done at READY, errored (with the reason) at ERRORED. */
+  private void finishResyncs(Connection c, int tableOid, TableState state) throws SQLException {
+    boolean ready = state.phase() == TablePhase.READY;
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE etl.resync_requests SET result = ?, detail = ?, finished_at = now()"
+            + " WHERE pipeline_id = ? AND table_oid = ?::bigint::oid AND result = ?")) {
+      ps.setString(1, ready ? ResyncRecord.DONE : ResyncRecord.ERRORED);
+      ps.setString(2, ready ? null : state.reason());
+      ps.setString(3, pipelineId);
+      ps.setLong(4, Integer.toUnsignedLong(tableOid));
+      ps.setString(5, ResyncRecord.STARTED);
+      ps.executeUpdate();
+    }
+  }
+
+  @Override
+  public Set<String> recordedResyncs() {
+    return withConnection("read re-sync requests", c -> {
+      Set<String> ids = new HashSet<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT request_id FROM etl.resync_requests WHERE pipeline_id = ?")) {
+        ps.setString(1, pipelineId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            ids.add(rs.getString(1));
+          }
+        }
+      }
+      return ids;
+    });
+  }
+
+  @Override
+  public void resetForResync(int tableOid, String table, String requestId) {
+    inTransaction("reset a table for a re-sync", c -> {
+      writeState(c, tableOid, TableState.init());
+      insertResync(c, requestId, table, tableOid, ResyncRecord.STARTED, null);
+    });
+  }
+
+  @Override
+  public void refuseResync(String requestId, String table, String result, String detail) {
+    inTransaction("record a re-sync request", c -> insertResync(c, requestId, table, null, result, detail));
+  }
+
+  private void insertResync(Connection c, String requestId, String table, Integer tableOid, String result, String detail)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO etl.resync_requests (pipeline_id, request_id, table_name, table_oid, result, detail, finished_at)"
+            + " VALUES (?, ?, ?, ?::bigint::oid, ?, ?, CASE WHEN ? THEN NULL ELSE now() END)")) {
+      ps.setString(1, pipelineId);
+      ps.setString(2, requestId);
+      ps.setString(3, table);
+      if (tableOid == null) {
+        ps.setNull(4, Types.BIGINT);
+      } else {
+        ps.setLong(4, Integer.toUnsignedLong(tableOid));
+      }
+      ps.setString(5, result);
+      ps.setString(6, detail);
+      ps.setBoolean(7, ResyncRecord.STARTED.equals(result));
+      ps.executeUpdate();
+    }
+  }
+
+  @Override
+  public List<ResyncRecord> loadResyncs() {
+    return withConnection("read re-sync requests", c -> PipelineStateReader.resyncs(c, pipelineId, Integer.MAX_VALUE));
   }
 
   @Override
@@ -211,7 +287,11 @@ public final class PostgresStateStore implements StateStore {
   /** Removes every row of this pipeline (the operator's clean-up on deletion). */
   public void deletePipeline() {
     withConnection("delete the pipeline's state", c -> {
-      for (String table : new String[] {"table_states", "table_state_history", "table_schemas", "pipelines"}) {
+      // resync_requests only where a replicator of this version migrated the store
+      String[] tables = exists(c, "etl.resync_requests")
+          ? new String[] {"table_states", "table_state_history", "table_schemas", "resync_requests", "pipelines"}
+          : new String[] {"table_states", "table_state_history", "table_schemas", "pipelines"};
+      for (String table : tables) {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM etl." + table + " WHERE pipeline_id = ?")) {
           ps.setString(1, pipelineId);
           ps.executeUpdate();
@@ -219,6 +299,16 @@ public final class PostgresStateStore implements StateStore {
       }
       return null;
     });
+  }
+
+  private static boolean exists(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
   }
 
   @Override

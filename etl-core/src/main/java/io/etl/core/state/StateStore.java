@@ -2,8 +2,10 @@ package io.etl.core.state;
 
 import io.etl.core.schema.TableSchema;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Persists what a pipeline must remember across restarts: each table's replication state (and
@@ -49,6 +51,22 @@ public interface StateStore extends AutoCloseable {
   Map<Integer, Long> loadUnmatchedChanges();
 
   void storeUnmatchedChanges(int tableOid, long changes);
+
+  /** The request ids of every re-sync request recorded so far, whatever its result: each is performed once. */
+  Set<String> recordedResyncs();
+
+  /**
+   * In one transaction: the table back to INIT and {@code requestId} recorded as started, so a
+   * crash either did both (the copy runs, the request is not repeated) or neither. When the table
+   * is next written READY (or ERRORED) the record says done (or errored), in that write's transaction.
+   */
+  void resetForResync(int tableOid, String table, String requestId);
+
+  /** Records a request that was refused ({@code result}, with the one-line {@code detail}) so it is not tried again. */
+  void refuseResync(String requestId, String table, String result, String detail);
+
+  /** Every recorded re-sync request, newest first. */
+  List<ResyncRecord> loadResyncs();
 
   @Override
   void close();

@@ -19,7 +19,8 @@ import java.util.Set;
  */
 final class StateStoreMigrations {
   /** Migration files in {@code io/etl/core/state/migrations}, oldest first; append only. */
-  static final List<String> FILES = List.of("V1__init.sql", "V2__apply_slot_incarnation.sql", "V3__unmatched_changes.sql");
+  static final List<String> FILES = List.of("V1__init.sql", "V2__apply_slot_incarnation.sql", "V3__unmatched_changes.sql",
+      "V4__resync_requests.sql");
   private static final long LOCK_KEY = 0x65746C5F6D6967L; // "etl_mig"
 
   private StateStoreMigrations() {}

@@ -352,6 +352,25 @@ public final class TableStates {
     return true;
   }
 
+  /**
+   * Any persisted phase → INIT on a user's re-sync request, recorded with the request in one
+   * store transaction: a crash either did both (the copy runs, the request is not taken again)
+   * or neither (it is taken at the next start). Called at start-up, before any worker runs, so no
+   * sync slot is in use; the copy drops the table's old one and empties the destination table.
+   */
+  public synchronized void resetForResync(int oid, String requestId) {
+    if (!current.containsKey(oid)) {
+      throw new IllegalStateException("table oid " + Integer.toUnsignedString(oid) + " is not in the publication");
+    }
+    store.resetForResync(oid, names.get(oid).toString(), requestId);
+    TableState from = current.get(oid);
+    Map<Integer, TableState> next = new HashMap<>(current);
+    next.put(oid, TableState.init());
+    current = Map.copyOf(next);
+    notifyAll();
+    told(oid, from, TableState.init());
+  }
+
   /** Any → ERRORED: this table stops, with a reason and a fix; the others go on. */
   public synchronized void errored(int oid, String reason, String solution) {
     if (!current.containsKey(oid)) {

@@ -84,4 +84,26 @@ class PipelineConfigYamlTest {
         .source(new PostgresConnectionConfig("db", 5432, "d".repeat(64), "etl", null, null)).build().problems();
     assertEquals(List.of("source.database must be 1 to 63 characters long, got 64"), problems);
   }
+
+  @Test
+  void resyncRequestsRoundTripAndAreLeftOutWhenThereAreNone() throws JsonProcessingException {
+    PipelineConfig config = minimal()
+        .resync(List.of(new ResyncRequest("public.orders", "2026-12-02-orders"))).build();
+    String yaml = PipelineConfigYaml.write(config);
+    assertTrue(yaml.contains("resync:\n- table: \"public.orders\"\n  requestId: \"2026-12-02-orders\""), yaml);
+    assertEquals(config, PipelineConfigYaml.read(yaml), yaml);
+    assertFalse(PipelineConfigYaml.write(minimal().build()).contains("resync"), "no requests, no key");
+  }
+
+  @Test
+  void aBadResyncRequestIsOneLineNamingTheEntry() {
+    List<String> problems = minimal().resync(List.of(
+        new ResyncRequest("orders", "orders-1"),
+        new ResyncRequest("public.orders", "Orders_2"),
+        new ResyncRequest("public.items", "orders-1"))).build().problems();
+    assertEquals(List.of(
+        "resync[0].table must be schema.table (PostgreSQL names), got 'orders'",
+        "resync[1].requestId must be 1-63 of a-z, 0-9, - and . starting and ending with a letter or digit, got 'Orders_2'",
+        "resync[2].requestId 'orders-1' is used twice; give each request its own"), problems);
+  }
 }

@@ -34,6 +34,12 @@ class MemoryStateStoreTest extends StateStoreContract {
     @Override public void storeRowsCopied(int oid, long rows) { store.storeRowsCopied(oid, rows); }
     @Override public Map<Integer, Long> loadUnmatchedChanges() { return store.loadUnmatchedChanges(); }
     @Override public void storeUnmatchedChanges(int oid, long changes) { store.storeUnmatchedChanges(oid, changes); }
+    @Override public java.util.Set<String> recordedResyncs() { return store.recordedResyncs(); }
+    @Override public void resetForResync(int oid, String table, String requestId) { store.resetForResync(oid, table, requestId); }
+    @Override public void refuseResync(String requestId, String table, String result, String detail) {
+      store.refuseResync(requestId, table, result, detail);
+    }
+    @Override public java.util.List<ResyncRecord> loadResyncs() { return store.loadResyncs(); }
     @Override public void close() {}
   }
 }

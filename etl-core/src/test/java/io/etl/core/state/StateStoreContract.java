@@ -78,6 +78,48 @@ abstract class StateStoreContract {
   }
 
   @Test
+  void aResyncResetsTheTableAndIsRecordedOnceThenEndsDoneWhenTheTableIsReady() {
+    try (StateStore store = open("p_resync")) {
+      store.updateTableState(16420, TableState.at(TablePhase.READY, Lsn.parse("0/16B3748")));
+      store.updateTableState(16421, TableState.of(TablePhase.READY));
+      store.resetForResync(16420, "public.orders", "orders-1");
+      store.refuseResync("gone-1", "public.gone", ResyncRecord.UNKNOWN_TABLE, "table public.gone is not in publication pub");
+      assertEquals(TableState.init(), store.loadTableStates().get(16420));
+      assertEquals(java.util.Set.of("orders-1", "gone-1"), store.recordedResyncs());
+      ResyncRecord started = byId(store, "orders-1");
+      assertEquals(ResyncRecord.STARTED, started.result());
+      assertEquals(null, started.finishedAt());
+      ResyncRecord refused = byId(store, "gone-1");
+      assertEquals(ResyncRecord.UNKNOWN_TABLE, refused.result());
+      assertEquals("table public.gone is not in publication pub", refused.detail());
+
+      store.updateTableState(16421, TableState.of(TablePhase.READY)); // another table: the request stays started
+      assertEquals(ResyncRecord.STARTED, byId(store, "orders-1").result());
+      store.updateTableState(16420, TableState.of(TablePhase.DATA_SYNC));
+      store.updateTableState(16420, TableState.at(TablePhase.READY, Lsn.parse("0/16C0000")));
+      ResyncRecord done = byId(store, "orders-1");
+      assertEquals(ResyncRecord.DONE, done.result());
+      assertTrue(done.finishedAt() != null, done.toString());
+    }
+  }
+
+  @Test
+  void aResyncWhoseCopyFailsEndsErroredWithTheReason() {
+    try (StateStore store = open("p_resync_err")) {
+      store.updateTableState(16430, TableState.errored("it broke.", "mend it."));
+      store.resetForResync(16430, "public.items", "items-1");
+      store.updateTableState(16430, TableState.errored("still broken.", "mend it."));
+      ResyncRecord errored = byId(store, "items-1");
+      assertEquals(ResyncRecord.ERRORED, errored.result());
+      assertEquals("still broken.", errored.detail());
+    }
+  }
+
+  private static ResyncRecord byId(StateStore store, String requestId) {
+    return store.loadResyncs().stream().filter(r -> r.requestId().equals(requestId)).findFirst().orElseThrow();
+  }
+
+  @Test
   void schemasSurviveARoundTrip() {
     TableSchema schema = schema(16420);
     try (StateStore store = open("p3")) {

@@ -3,11 +3,13 @@ package io.etl.operator.pipeline;
 import io.etl.api.v1alpha1.Pipeline;
 import io.etl.api.v1alpha1.PipelinePhase;
 import io.etl.api.v1alpha1.PipelineStatus;
+import io.etl.api.v1alpha1.ResyncStatus;
 import io.etl.api.v1alpha1.SlotStatus;
 import io.etl.api.v1alpha1.TableCounts;
 import io.etl.api.v1alpha1.TableStatus;
 import io.etl.core.error.EtlException;
 import io.etl.core.state.PipelineObservation;
+import io.etl.core.state.ResyncRecord;
 import io.etl.core.state.TablePhase;
 import io.etl.operator.support.Conditions;
 import io.etl.operator.support.RowValuesWithheld;
@@ -47,11 +49,13 @@ public final class PipelineStatusBuilder {
       observed.applySlot().ifPresent(slot -> status.slot = slotStatus(slot));
       status.tables = counts(observed.tables());
       status.tableStates = listed(observed.tables());
+      status.resyncs = resyncs(observed.resyncs());
     } else if (previous != null) {
       // keep the last known figures while the source cannot be read; the conditions say why
       status.slot = previous.slot;
       status.tables = previous.tables;
       status.tableStates = previous.tableStates;
+      status.resyncs = previous.resyncs;
     }
 
     // SourceReachable
@@ -223,5 +227,22 @@ public final class PipelineStatusBuilder {
 
   private static String message(EtlException e) {
     return io.etl.operator.support.Reasons.message(e);
+  }
+
+  /** The replicator's records of spec.resync requests, newest first, bounded; unset when there are none. */
+  static List<ResyncStatus> resyncs(List<ResyncRecord> records) {
+    if (records.isEmpty()) {
+      return null;
+    }
+    return records.stream().limit(PipelineStatus.MAX_LISTED_RESYNCS).map(r -> {
+      ResyncStatus s = new ResyncStatus();
+      s.requestId = r.requestId();
+      s.table = r.table();
+      s.result = r.result();
+      s.detail = r.detail();
+      s.requestedAt = r.requestedAt().truncatedTo(ChronoUnit.SECONDS).toString();
+      s.finishedAt = r.finishedAt() == null ? null : r.finishedAt().truncatedTo(ChronoUnit.SECONDS).toString();
+      return s;
+    }).toList();
   }
 }

@@ -17,6 +17,7 @@ import io.etl.core.config.PipelineConfig;
 import io.etl.core.config.PipelineConfigYaml;
 import io.etl.core.config.PostgresConnectionConfig;
 import io.etl.core.config.ReplicationConfig;
+import io.etl.core.config.ResyncRequest;
 import io.etl.core.config.RetryConfig;
 import io.etl.core.config.SecretRef;
 import io.etl.core.config.TableSyncConfig;
@@ -68,6 +69,10 @@ public final class ReplicatorConfig {
         .http(new HttpConfig(HTTP_PORT, "0.0.0.0", new AdminHttpConfig(ADMIN_PORT, AdminHttpConfig.LOOPBACK, null)))
         .log(new LogConfig(level, "json"))
         .replication(new ReplicationConfig(null, SPOOL_DIRECTORY))
+        // in the config, so a new request changes the config hash and rolls the pod: the replicator
+        // performs requests at start-up, each requestId once (it records them in the source)
+        .resync(spec.resync == null ? null
+            : spec.resync.stream().map(r -> new ResyncRequest(r.table, r.requestId)).toList())
         .build();
   }
 

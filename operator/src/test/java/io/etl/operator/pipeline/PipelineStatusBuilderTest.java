@@ -8,7 +8,9 @@ import io.etl.api.v1alpha1.PipelinePhase;
 import io.etl.api.v1alpha1.PipelineStatus;
 import io.etl.core.error.EtlException;
 import io.etl.core.state.PipelineObservation;
+import io.etl.core.state.ResyncRecord;
 import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -142,5 +144,30 @@ class PipelineStatusBuilderTest {
     assertEquals("False", condition(s, "Stalled").getStatus());
     assertEquals("True", condition(s, "Reconciling").getStatus());
     assertEquals("1/1", s.tables.summary);
+  }
+
+  @Test
+  void resyncRecordsAreListedNewestFirstAtMostTwentyAndKeptWhileTheSourceCannotBeRead() {
+    List<ResyncRecord> records = new java.util.ArrayList<>();
+    Instant at = Instant.parse("2026-12-02T10:00:00.123Z");
+    for (int i = 25; i >= 1; i--) {
+      records.add(new ResyncRecord("r-" + i, "public.a", i == 25 ? "started" : "done", null, at.plusSeconds(i),
+          i == 25 ? null : at.plusSeconds(i + 60)));
+    }
+    Pipeline p = ReplicatorRenderingTest.pipeline();
+    PipelineStatus s = build(p, new PipelineObservation(Optional.of(slot(true, "reserved", 10)), true,
+        List.of(table("public.a", "ready")), records), null);
+    assertEquals(PipelineStatus.MAX_LISTED_RESYNCS, s.resyncs.size());
+    assertEquals("r-25", s.resyncs.get(0).requestId);
+    assertEquals("started", s.resyncs.get(0).result);
+    assertEquals("2026-12-02T10:00:25Z", s.resyncs.get(0).requestedAt);
+    assertEquals(null, s.resyncs.get(0).finishedAt);
+    assertEquals("2026-12-02T10:01:24Z", s.resyncs.get(1).finishedAt);
+
+    p.setStatus(s);
+    PipelineStatus unread = PipelineStatusBuilder.build(p, OK, null, "h", null);
+    assertEquals(s.resyncs, unread.resyncs, "the last known records stay while the source cannot be read");
+    assertEquals(null, build(ReplicatorRenderingTest.pipeline(), new PipelineObservation(Optional.empty(), true, List.of()), null)
+        .resyncs, "unset when nothing was requested");
   }
 }

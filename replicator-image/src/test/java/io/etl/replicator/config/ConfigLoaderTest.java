@@ -15,6 +15,7 @@ import io.etl.core.config.PipelineConfig;
 import io.etl.core.config.PipelineConfigYaml;
 import io.etl.core.config.PostgresConnectionConfig;
 import io.etl.core.config.ReplicationConfig;
+import io.etl.core.config.ResyncRequest;
 import io.etl.core.config.RetryConfig;
 import io.etl.core.config.SecretRef;
 import io.etl.core.config.TableSyncConfig;
@@ -110,6 +111,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void resyncRequestsAreReadAndABadOneIsOneLineNamingTheEntry() {
+    assertEquals(List.of(new ResyncRequest("public.orders", "2026-12-02-orders")), loader.parse(VALID
+        + "resync:\n- table: public.orders\n  requestId: 2026-12-02-orders\n", "p.yaml").resync());
+    assertEquals(
+        "etl: config file p.yaml is invalid: resync[0].table must be schema.table (PostgreSQL names), got 'orders'."
+            + " Fix: correct that field in p.yaml.",
+        failure(VALID + "resync:\n- table: orders\n  requestId: orders-1\n"));
+  }
+
+  @Test
   void heartbeatIsOffAtZeroAndRefusesTinyIntervals() {
     assertFalse(loader.parse(VALID + "heartbeat:\n  intervalMs: 0\n", "p.yaml").heartbeat().enabled());
     assertEquals(250L, loader.parse(VALID + "heartbeat:\n  intervalMs: 250\n", "p.yaml").heartbeat().intervalMs());
@@ -165,7 +176,7 @@ class ConfigLoaderTest {
         failure(VALID.replace("  host: localhost", "  hots: localhost")));
     assertEquals(
         "etl: unknown key 'replicas' at line 13 in p.yaml (known keys: pipeline, source, destination, batch, tableSync,"
-            + " retry, stateStore, http, log, replication, heartbeat). Fix: remove or correct it.",
+            + " retry, stateStore, http, log, replication, heartbeat, resync). Fix: remove or correct it.",
         failure(VALID + "replicas: 2\n"));
   }
 
@@ -197,9 +208,9 @@ class ConfigLoaderTest {
         failure(VALID.replace("destination:\n  type: memory", "destination: memory")));
     assertEquals(
         "etl: wrong type for the top level at line 1 in p.yaml: expected a mapping with the keys pipeline, source,"
-            + " destination, batch, tableSync, retry, stateStore, http, log, replication, heartbeat, got 'just text'. Fix: change the"
+            + " destination, batch, tableSync, retry, stateStore, http, log, replication, heartbeat, resync, got 'just text'. Fix: change the"
             + " top level to a mapping with the keys pipeline, source, destination, batch, tableSync, retry, stateStore,"
-            + " http, log, replication, heartbeat.",
+            + " http, log, replication, heartbeat, resync.",
         failure("just text\n"));
   }
 

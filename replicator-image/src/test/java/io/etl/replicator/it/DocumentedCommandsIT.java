@@ -105,7 +105,9 @@ class DocumentedCommandsIT {
         "kubectl get etl -A                                    # every Pipeline and Destination",
         "kubectl -n etl-demo patch pipeline shop-to-warehouse --type merge -p '{\"spec\":{\"paused\":true}}'",
         "kubectl -n etl-demo patch pipeline shop-to-warehouse --type merge -p '{\"spec\":{\"paused\":false}}'",
-        "kubectl -n etl-demo annotate pipeline shop-to-warehouse etl.io/skip-cleanup=true")) {
+        "kubectl -n etl-demo annotate pipeline shop-to-warehouse etl.io/skip-cleanup=true",
+        "kubectl -n etl-demo patch pipeline shop-to-warehouse --type merge -p"
+            + " '{\"spec\":{\"resync\":[{\"table\":\"public.orders\",\"requestId\":\"2026-12-02-orders\"}]}}'")) {
       deploy.put(status, runBy("DeployReadmeCommandsIT", "against a real API server, on the samples"));
     }
     deploy.put("kubectl -n etl-demo wait --for=condition=Ready pipeline/shop-to-warehouse --timeout=15m",
