@@ -166,7 +166,11 @@ class HelmChartIT {
   void theReadmesHelmInstallGivesTheOperatorTheRbacItNeeds() throws Exception {
     Map<String, String> shell = kube.shellEnvironment();
     // a cluster without the CRDs, as a first install finds it: the chart's crds/ install them
-    sh(shell, "kubectl delete crd pipelines.etl.io destinations.etl.io --wait=true");
+    // only once their storage serves (a CRD deleted while its storage is still initialising waited
+    // in the finalizer that lists its instances, once, for good on a busy machine)
+    sh(shell, "kubectl wait --for=condition=Established crd/pipelines.etl.io crd/destinations.etl.io --timeout=60s");
+    sh(shell, "kubectl get pipelines,destinations --all-namespaces");
+    sh(shell, "kubectl delete crd pipelines.etl.io destinations.etl.io --wait=true --timeout=180s");
     for (String command : List.of("kubectl create namespace etl-system",
         "kubectl label namespace etl-system pod-security.kubernetes.io/enforce=restricted",
         "helm install etl-operator deploy/helm/etl-operator --namespace etl-system")) {
