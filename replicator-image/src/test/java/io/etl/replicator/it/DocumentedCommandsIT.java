@@ -34,6 +34,8 @@ class DocumentedCommandsIT {
         runBy("ReadmeCommandsIT", "the demo part, on the target/lib of the build's package phase"));
     readme.put("scripts/provision-control-plane.sh && scripts/provision-node.sh && ./mvnw -B verify",
         runBy(".ci/run", "CI's entry point, verbatim"));
+    readme.put("./mvnw -B test", notHere("the unit tests alone; ./mvnw -B verify (.ci/run) runs exactly these as its test phase,"
+        + " before the integration tests"));
     readme.put("./mvnw -B -pl e2e-tests -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false"
         + " -Dit.test='*OnLocalNodeIT' -Dfailsafe.failIfNoSpecifiedTests=false",
         notHere("it is the e2e suite itself, alone; ./mvnw -B verify (.ci/run) runs the same classes as part of every test"));
