@@ -1,8 +1,11 @@
 package io.etl.bench;
 
 import io.etl.core.destination.MemoryDestination;
+import io.etl.core.replication.ReplicationSlots;
 import io.etl.core.testing.PostgresServer;
 import io.etl.destinations.postgres.PostgresDestination;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 
@@ -133,9 +136,9 @@ public final class CopyAndStreamBench {
   }
 
   private void dropSlot(String slot) {
-    try (java.sql.Connection c = source.connect()) {
-      io.etl.core.replication.ReplicationSlots.dropIfExists(c, slot);
-    } catch (java.sql.SQLException e) {
+    try (Connection c = source.connect()) {
+      ReplicationSlots.dropIfExists(c, slot);
+    } catch (SQLException e) {
       throw new IllegalStateException("could not drop slot " + slot + ": " + e.getMessage(), e);
     }
   }

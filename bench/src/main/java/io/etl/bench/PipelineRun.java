@@ -8,6 +8,7 @@ import io.etl.core.destination.MemoryDestination;
 import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.pipeline.PipelineRuntime;
 import io.etl.core.pipeline.RuntimeStatus;
+import io.etl.core.replication.ReplicationSlots;
 import io.etl.destinations.postgres.PostgresDestination;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -90,7 +91,7 @@ final class PipelineRun {
 
   private long syncSlotsLeft(Connection source) {
     try {
-      return io.etl.core.replication.ReplicationSlots.matching(source,
+      return ReplicationSlots.matching(source,
           io.etl.core.replication.SlotNames.tableSyncPattern(id)).size();
     } catch (SQLException e) {
       throw new IllegalStateException(e);

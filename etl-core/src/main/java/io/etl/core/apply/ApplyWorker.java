@@ -20,6 +20,7 @@ import io.etl.core.replication.ReplicationStream;
 import io.etl.core.sync.TableStates;
 import io.etl.core.sync.UnmatchedChanges;
 import io.etl.core.sync.TrackedSchemas;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -325,7 +326,7 @@ public final class ApplyWorker {
     if (t instanceof EtlException e) {
       return e;
     }
-    if (t instanceof java.sql.SQLException e) {
+    if (t instanceof SQLException e) {
       return errors.classify(e);
     }
     return EtlException.retryable("apply_reader_failed", "the replication reader failed: " + t, "", t);

@@ -1,6 +1,7 @@
 package io.etl.core.config;
 
 import java.util.List;
+import java.util.Locale;
 
 /** @param format {@code text} (default) or {@code json} */
 public record LogConfig(String level, String format) {
@@ -8,8 +9,8 @@ public record LogConfig(String level, String format) {
   private static final List<String> LEVELS = List.of("trace", "debug", "info", "warn", "error");
 
   public LogConfig {
-    level = level == null ? "info" : level.toLowerCase(java.util.Locale.ROOT);
-    format = format == null ? "text" : format.toLowerCase(java.util.Locale.ROOT);
+    level = level == null ? "info" : level.toLowerCase(Locale.ROOT);
+    format = format == null ? "text" : format.toLowerCase(Locale.ROOT);
   }
 
   public void validate(List<String> problems) {

@@ -15,6 +15,7 @@ import io.etl.core.sync.TableStates;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -115,10 +116,10 @@ public final class PipelineRuntime implements AutoCloseable {
   }
 
   private void recordError(EtlException e) {
-    metrics.error(e.kind().name().toLowerCase(java.util.Locale.ROOT), e.category());
+    metrics.error(e.kind().name().toLowerCase(Locale.ROOT), e.category());
     lastError =
         new RuntimeStatus.ErrorInfo(
-            e.kind().name().toLowerCase(java.util.Locale.ROOT), e.category(), e.reason(), e.solution(), Instant.now());
+            e.kind().name().toLowerCase(Locale.ROOT), e.category(), e.reason(), e.solution(), Instant.now());
   }
 
   private void runOnce() throws InterruptedException {

@@ -1,5 +1,7 @@
 package io.etl.core.state;
 
+import java.util.Locale;
+
 /**
  * Where a table stands in the copy-to-stream hand-over. The order mirrors PostgreSQL's
  * tablesync; see {@link TableState} for the transitions.
@@ -34,10 +36,10 @@ public enum TablePhase {
 
   /** The lower-case name used in the state store, metrics and {@code /status}. */
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 
   public static TablePhase fromLabel(String label) {
-    return valueOf(label.toUpperCase(java.util.Locale.ROOT));
+    return valueOf(label.toUpperCase(Locale.ROOT));
   }
 }

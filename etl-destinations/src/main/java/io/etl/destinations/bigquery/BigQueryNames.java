@@ -4,6 +4,7 @@ import io.etl.core.error.EtlException;
 import io.etl.core.schema.ColumnSchema;
 import io.etl.core.schema.TableId;
 import io.etl.core.schema.TableSchema;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -48,7 +49,7 @@ final class BigQueryNames {
 
   static String column(TableSchema table, ColumnSchema column) {
     String name = column.name();
-    if (!COLUMN.matcher(name).matches() || name.toUpperCase(java.util.Locale.ROOT).startsWith("_CHANGE_")) {
+    if (!COLUMN.matcher(name).matches() || name.toUpperCase(Locale.ROOT).startsWith("_CHANGE_")) {
       throw EtlException.fatal("destination_unsupported_name",
           "column " + TableId.quoteIdentifier(name) + " of " + table.id() + " has a name the BigQuery Storage Write API"
               + " cannot take (letters, digits and underscores only, not starting with a digit or _CHANGE_).",

@@ -8,6 +8,7 @@ import io.etl.core.event.Row;
 import io.etl.core.event.UpdateEvent;
 import io.etl.core.schema.TableSchema;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Turns one row change into the change records BigQuery applies to a table with a primary key.
@@ -76,7 +77,7 @@ final class ChangeRecords {
   private static boolean keyChanged(TableSchema table, List<String> keyColumns, Row oldRow, Row newRow) {
     for (String key : keyColumns) {
       int i = table.indexOf(key);
-      if (i >= 0 && !java.util.Objects.equals(oldRow.get(i), newRow.get(i)) && oldRow.get(i) != null) {
+      if (i >= 0 && !Objects.equals(oldRow.get(i), newRow.get(i)) && oldRow.get(i) != null) {
         return true;
       }
     }

@@ -7,6 +7,7 @@ import io.etl.api.v1alpha1.PostgresEndpoint;
 import io.etl.api.v1alpha1.SecretKeyRef;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Every Secret a replicator pod needs and how it reaches the pod: passwords as environment
@@ -58,7 +59,7 @@ public final class SecretWiring {
       env.add(new EnvSecret(side, passwordEnv, endpoint.passwordSecretRef, where + ".passwordSecretRef"));
     }
     if (endpoint.caSecretRef != null) {
-      String volume = side.name().toLowerCase(java.util.Locale.ROOT) + "-ca";
+      String volume = side.name().toLowerCase(Locale.ROOT) + "-ca";
       files.add(new FileSecret(side, volume, endpoint.caSecretRef, SECRETS_ROOT + "/" + volume, "ca.crt",
           where + ".caSecretRef"));
     }

@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInbound
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,7 +62,7 @@ final class SourceObservations implements AutoCloseable {
   /** The latest read for the Pipeline's current generation, if any. */
   Optional<Latest> latest(Pipeline pipeline) {
     Latest l = latest.get(ResourceID.fromResource(pipeline));
-    return l != null && java.util.Objects.equals(l.generation(), pipeline.getMetadata().getGeneration())
+    return l != null && Objects.equals(l.generation(), pipeline.getMetadata().getGeneration())
         ? Optional.of(l) : Optional.empty();
   }
 

@@ -1,5 +1,6 @@
 package io.etl.operator.pipeline;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.etl.api.v1alpha1.PipelineStatus;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
@@ -17,8 +18,8 @@ final class StatusChange {
     }
     var was = Serialization.jsonMapper().valueToTree(before);
     var now = Serialization.jsonMapper().valueToTree(after);
-    if (!sourceRead && was instanceof com.fasterxml.jackson.databind.node.ObjectNode w
-        && now instanceof com.fasterxml.jackson.databind.node.ObjectNode n) {
+    if (!sourceRead && was instanceof ObjectNode w
+        && now instanceof ObjectNode n) {
       w.remove("lastObservedTime");
       n.remove("lastObservedTime");
     }
