@@ -108,10 +108,14 @@ public final class OperatorBench {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:MaxRAM=512m", // the JVM sizes its heap as in the operator's pod (memory limit 512Mi)
-        "-cp", System.getProperty("java.class.path"), OperatorProcess.class.getName(),
-        kube.kubeconfig().toString(), String.valueOf(port), String.valueOf(interval));
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:MaxRAM=512m")); // the JVM sizes its heap as in the operator's pod (memory limit 512Mi)
+    String extra = System.getenv("ETL_BENCH_OPERATOR_JVM_FLAGS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), OperatorProcess.class.getName(),
+        kube.kubeconfig().toString(), String.valueOf(port), String.valueOf(interval)));
     Process operator = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(out.resolve("operator.log").toFile()).start();
     HttpClient http = HttpClient.newHttpClient();
