@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 
 /**
  * A command run the way a user runs it from a README: {@code bash -c '<command>'} in a working
- * directory, output (stdout and stderr together) to a log file.
+ * directory, with Ctrl-C not ignored, output (stdout and stderr together) to a log file.
  */
 public final class ShellCommand implements AutoCloseable {
   private final String command;
@@ -30,7 +30,11 @@ public final class ShellCommand implements AutoCloseable {
   public static ShellCommand start(String command, Path directory, Map<String, String> env, Path log) {
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
-      ProcessBuilder builder = new ProcessBuilder("bash", "-c", command)
+      // with the default dispositions of SIGINT and SIGQUIT, as in a user's terminal: a build
+      // started in the background of a script (nohup … &) ignores both, its children inherit
+      // that, and a JVM started ignoring SIGINT never runs its Ctrl-C handler (the demo's test
+      // then waited out its limit)
+      ProcessBuilder builder = new ProcessBuilder("env", "--default-signal=INT,QUIT", "bash", "-c", command)
           .directory(directory.toFile())
           .redirectErrorStream(true)
           .redirectOutput(log.toFile())
