@@ -33,6 +33,24 @@ public interface Destination extends AutoCloseable {
   void writeTableRows(TableSchema schema, List<Row> rows);
 
   /**
+   * Whether {@link #writeCopyText} takes the source's {@code COPY … TO STDOUT} text of {@code
+   * schema}'s table as it is, so the copy need not decode a single value: true for a destination
+   * that loads the same text format itself.
+   */
+  default boolean takesCopyText(TableSchema schema) {
+    return false;
+  }
+
+  /**
+   * Appends copied rows given as {@code rows} newline-terminated lines of PostgreSQL's COPY text
+   * format, in {@code schema}'s column order, in {@code text[0, length)}. Called only when {@link
+   * #takesCopyText} said yes; otherwise as {@link #writeTableRows}.
+   */
+  default void writeCopyText(TableSchema schema, byte[] text, int length, int rows) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not take COPY text");
+  }
+
+  /**
    * Applies a batch of replicated events in source order. The batch holds change events with
    * their {@code BeginEvent}/{@code CommitEvent} boundaries and may start or end inside a
    * transaction. {@code streamId} names the replication stream the batch came from (the apply

@@ -43,6 +43,16 @@ public abstract class ForwardingDestination implements Destination {
   }
 
   @Override
+  public boolean takesCopyText(TableSchema schema) {
+    return target.takesCopyText(schema);
+  }
+
+  @Override
+  public void writeCopyText(TableSchema schema, byte[] text, int length, int rows) {
+    target.writeCopyText(schema, text, length, rows);
+  }
+
+  @Override
   public WriteReport writeEvents(String streamId, List<Event> events) {
     return target.writeEvents(streamId, events);
   }

@@ -1,9 +1,7 @@
 package io.etl.core.sync;
 
 import io.etl.core.config.TableSyncConfig;
-import io.etl.core.copy.CopyText;
 import io.etl.core.destination.Destination;
-import io.etl.core.event.Row;
 import io.etl.core.failpoint.Failpoint;
 import io.etl.core.failpoint.Failpoints;
 import io.etl.core.metrics.EtlMetrics;
@@ -18,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -140,7 +139,6 @@ final class TableCopier {
     String columns =
         schema.columns().stream().map(ColumnSchema::name).map(TableId::quoteIdentifier).collect(Collectors.joining(", "));
     String sql = "COPY (SELECT " + columns + fromWhere + ") TO STDOUT";
-    int width = schema.columnCount();
     long copied = 0;
     try (Connection c = source.open()) {
       c.setAutoCommit(false);
@@ -149,32 +147,31 @@ final class TableCopier {
         s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName.replace("'", "''") + "'");
       }
       CopyOut out = c.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
-      List<Row> chunk = new ArrayList<>(config.rowsPerWrite());
+      CopyChunks chunks = CopyChunks.of(destination, schema, config.rowsPerWrite());
       byte[] line;
       while ((line = out.readFromCopy()) != null) {
         if (Thread.currentThread().isInterrupted()) {
           out.cancelCopy();
-          throw new java.util.concurrent.CancellationException("copy of " + id + " interrupted");
+          throw new CancellationException("copy of " + id + " interrupted");
         }
-        chunk.add(new Row(CopyText.parseLine(line, width)));
-        if (chunk.size() >= config.rowsPerWrite()) {
-          copied += write(schema, chunk);
-          chunk = new ArrayList<>(config.rowsPerWrite());
+        if (chunks.add(line)) {
+          copied += written(schema, chunks.write());
         }
       }
-      if (!chunk.isEmpty()) {
-        copied += write(schema, chunk);
-      }
+      copied += written(schema, chunks.write());
       c.commit();
     }
     return copied;
   }
 
-  private long write(TableSchema schema, List<Row> rows) {
-    destination.writeTableRows(schema, rows);
+  /** Bookkeeping after a chunk of {@code rows} rows reached the destination. */
+  private long written(TableSchema schema, int rows) {
+    if (rows == 0) {
+      return 0;
+    }
     Failpoints.reached(Failpoint.COPY_AFTER_BATCH);
-    tables.addRowsCopied(schema.oid(), rows.size());
-    metrics.rowsCopied(schema.id().toString(), rows.size());
-    return rows.size();
+    tables.addRowsCopied(schema.oid(), rows);
+    metrics.rowsCopied(schema.id().toString(), rows);
+    return rows;
   }
 }

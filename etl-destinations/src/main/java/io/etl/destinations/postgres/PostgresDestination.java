@@ -198,20 +198,47 @@ public final class PostgresDestination implements Destination {
 
   @Override
   public void writeTableRows(TableSchema schema, List<Row> rows) {
+    copyIn(schema, copy -> {
+      StringBuilder text = new StringBuilder(64 * 1024);
+      for (Row row : rows) {
+        CopyText.appendRow(text, row.values());
+        if (text.length() >= 60 * 1024) {
+          send(copy, text);
+        }
+      }
+      send(copy, text);
+    });
+  }
+
+  /**
+   * Always: the typed path ends in the same text format too (values travel as text and the
+   * server parses them into the destination column's type), so the source's COPY text, loaded as
+   * it is, gives the same rows without decoding and re-encoding every value on the way.
+   */
+  @Override
+  public boolean takesCopyText(TableSchema schema) {
+    return true;
+  }
+
+  @Override
+  public void writeCopyText(TableSchema schema, byte[] text, int length, int rows) {
+    copyIn(schema, copy -> copy.writeToCopy(text, 0, length));
+  }
+
+  @FunctionalInterface
+  private interface CopyWork {
+    void run(CopyIn copy) throws SQLException;
+  }
+
+  /** One {@code COPY … FROM STDIN} into the table, in its own transaction, fed by {@code work}. */
+  private void copyIn(TableSchema schema, CopyWork work) {
     String columns = schema.columns().stream().map(ColumnSchema::name).map(TableId::quoteIdentifier)
         .collect(Collectors.joining(", "));
     String sql = "COPY " + schema.id().quoted() + " (" + columns + ") FROM STDIN";
     withConnection(c -> {
       CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
       try {
-        StringBuilder text = new StringBuilder(64 * 1024);
-        for (Row row : rows) {
-          CopyText.appendRow(text, row.values());
-          if (text.length() >= 60 * 1024) {
-            send(copy, text);
-          }
-        }
-        send(copy, text);
+        work.run(copy);
         copy.endCopy();
       } finally {
         if (copy.isActive()) {
