@@ -41,6 +41,13 @@ import org.slf4j.LoggerFactory;
 public final class ApplyWorker {
   private static final Logger log = LoggerFactory.getLogger(ApplyWorker.class);
   private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+  /**
+   * A newly durable position is sent to the server at once, but not more often than this: slot
+   * lag and {@code /status} then trail the destination by at most this much, not by pgjdbc's
+   * status interval, while a stream of tiny batches does not turn into a stream of status
+   * messages.
+   */
+  private static final long MIN_STATUS_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final ReplicationStream reader;
   private final String streamId;
@@ -62,6 +69,10 @@ public final class ApplyWorker {
   private volatile Lsn durableLsn;
   private volatile long durableSeq;
   private volatile long enqueuedSeq;
+
+  // The reader thread's own: what it last sent the server, and when.
+  private Lsn sentLsn;
+  private long sentNanos;
 
   /** @param streamId the destination stream this worker writes ({@code PipelineIdentity.applyStream()}) */
   public ApplyWorker(
@@ -90,6 +101,7 @@ public final class ApplyWorker {
     this.unmatched = unmatched;
     this.queue = new BoundedEventQueue(batchConfig.queueCapacity(), batchConfig.queueMaxBytes());
     this.durableLsn = startPosition;
+    this.sentLsn = startPosition;
   }
 
   /** Asks the worker to stop reading; {@link #run()} flushes, confirms and returns. */
@@ -308,7 +320,7 @@ public final class ApplyWorker {
    * position the server reported (keepalives included) is safe to confirm, which keeps the slot
    * from holding WAL for changes to other tables.
    */
-  private void confirm(long readSeq, boolean idle) {
+  private void confirm(long readSeq, boolean idle) throws SQLException {
     Lsn lsn = durableLsn;
     if (idle && durableSeq >= readSeq && !reader.inTransaction()) {
       Lsn received = reader.lastReceived();
@@ -317,7 +329,14 @@ public final class ApplyWorker {
       }
     }
     reader.confirm(lsn);
-    progress.confirmed(reader.confirmed());
+    Lsn confirmed = reader.confirmed();
+    long now = System.nanoTime();
+    if (confirmed.isAfter(sentLsn) && now - sentNanos >= MIN_STATUS_GAP_NANOS) {
+      reader.sendStatus();
+      sentLsn = confirmed;
+      sentNanos = now;
+    }
+    progress.confirmed(confirmed);
     progress.received(reader.lastReceived());
     metrics.confirmedFlushLsn(reader.confirmed().value());
   }

@@ -44,6 +44,23 @@ class ApplyWorkerTest {
   private final MemoryStateStore store = new MemoryStateStore();
 
   @Test
+  void sendsTheConfirmedPositionAsSoonAsABatchIsDurableNotOnATimer() throws Exception {
+    MemoryDestination destination = new MemoryDestination();
+    ScriptedReplicationStream slot = new ScriptedReplicationStream(START).transaction(Lsn.parse("0/200"), A, Row.of("1"));
+    ApplyWorker apply = worker(slot, destination, readyTables());
+    Thread thread = run(apply, new AtomicReference<>());
+    try {
+      // while the worker runs (its stop sends a status anyway), and the scripted stream has no timer
+      Eventually.await("the server told the batch's end", () -> !slot.sent().isBefore(endOf(Lsn.parse("0/200"))));
+      slot.transaction(Lsn.parse("0/300"), A, Row.of("2"));
+      Eventually.await("and the next one's", () -> !slot.sent().isBefore(endOf(Lsn.parse("0/300"))));
+    } finally {
+      apply.stop();
+      thread.join();
+    }
+  }
+
+  @Test
   void appliesTheOwnedTablesAndConfirmsWhatTheDestinationHolds() throws Exception {
     MemoryDestination destination = new MemoryDestination();
     TableStates tables = readyTables();

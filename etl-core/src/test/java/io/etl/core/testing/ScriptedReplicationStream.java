@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 public final class ScriptedReplicationStream implements ReplicationStream {
   private final ConcurrentLinkedQueue<Event> pending = new ConcurrentLinkedQueue<>();
   private final List<Lsn> confirmations = new ArrayList<>();
+  private volatile Lsn sent;
   private volatile Lsn lastReceived;
   private volatile Lsn confirmed;
   private volatile boolean inTransaction;
@@ -31,6 +32,7 @@ public final class ScriptedReplicationStream implements ReplicationStream {
   public ScriptedReplicationStream(Lsn start) {
     this.lastReceived = start;
     this.confirmed = start;
+    this.sent = start;
   }
 
   /** One transaction committing at {@code commitLsn} (its end is one past it) inserting {@code rows}. */
@@ -91,8 +93,15 @@ public final class ScriptedReplicationStream implements ReplicationStream {
     return List.copyOf(confirmations);
   }
 
+  /** The confirmed position as of the last status the worker sent (what the server would store). */
+  public Lsn sent() {
+    return sent;
+  }
+
   @Override
-  public void sendStatus() {}
+  public void sendStatus() {
+    sent = confirmed;
+  }
 
   @Override
   public void close() {
