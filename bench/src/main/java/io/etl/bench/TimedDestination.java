@@ -38,6 +38,12 @@ final class TimedDestination extends ForwardingDestination {
   }
 
   @Override
+  public void writeCopyText(TableSchema schema, byte[] text, int length, int rows) {
+    written();
+    super.writeCopyText(schema, text, length, rows);
+  }
+
+  @Override
   public WriteReport writeEvents(String streamId, List<Event> events) {
     written();
     return super.writeEvents(streamId, events);
