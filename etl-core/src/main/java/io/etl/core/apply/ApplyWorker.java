@@ -21,6 +21,7 @@ import io.etl.core.sync.TableStates;
 import io.etl.core.sync.UnmatchedChanges;
 import io.etl.core.sync.TrackedSchemas;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class ApplyWorker {
   private static final Logger log = LoggerFactory.getLogger(ApplyWorker.class);
   private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+  /** Events the reader hands to the applier at once at most (fewer when the stream pauses). */
+  private static final int MAX_CHUNK = 256;
   /**
    * A newly durable position is sent to the server at once, but not more often than this: slot
    * lag and {@code /status} then trail the destination by at most this much, not by pgjdbc's
@@ -279,29 +282,33 @@ public final class ApplyWorker {
   private void readLoop() {
     try {
       long seq = 0;
+      long confirmedAtSeq = 0;
+      List<Event> chunk = new ArrayList<>(MAX_CHUNK);
       while (!stopRequested) {
         Event event = reader.poll();
-        if (event == null) {
-          confirm(seq, true);
-          LockSupport.parkNanos(IDLE_POLL_NANOS);
-          continue;
+        if (event != null) {
+          chunk.add(event);
+          seq++;
+          if (chunk.size() < MAX_CHUNK) {
+            continue;
+          }
         }
-        seq++;
-        int waits = 0;
-        while (!queue.offer(event, 100, TimeUnit.MILLISECONDS)) {
-          if (stopRequested) {
+        // a full chunk, or the stream has nothing more right now: hand over what was read
+        if (!chunk.isEmpty()) {
+          if (!enqueue(chunk)) {
             return;
           }
-          // The destination is slow and the queue full: nothing is read, so pgjdbc answers no
-          // keepalive; a status update every second keeps the server from timing us out.
-          if (++waits % 10 == 0) {
-            confirm(seq - 1, false);
-            reader.sendStatus();
+          chunk = new ArrayList<>(MAX_CHUNK);
+          enqueuedSeq = seq;
+          if (seq - confirmedAtSeq >= 1024) {
+            confirm(seq, false);
+            confirmedAtSeq = seq;
           }
         }
-        enqueuedSeq = seq;
-        if ((seq & 1023) == 0) {
-          confirm(seq, false);
+        if (event == null) {
+          confirm(seq, true);
+          confirmedAtSeq = seq;
+          LockSupport.parkNanos(IDLE_POLL_NANOS);
         }
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -313,6 +320,23 @@ public final class ApplyWorker {
     } catch (Throwable t) {
       readerFailure.compareAndSet(null, t);
     }
+  }
+
+  /** Puts a chunk in the queue, waiting while it is full; false if asked to stop meanwhile. */
+  private boolean enqueue(List<Event> chunk) throws InterruptedException, SQLException {
+    int waits = 0;
+    while (!queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
+      if (stopRequested) {
+        return false;
+      }
+      // The destination is slow and the queue full: nothing is read, so pgjdbc answers no
+      // keepalive; a status update every second keeps the server from timing us out.
+      if (++waits % 10 == 0) {
+        confirm(enqueuedSeq, false);
+        reader.sendStatus();
+      }
+    }
+    return true;
   }
 
   /**

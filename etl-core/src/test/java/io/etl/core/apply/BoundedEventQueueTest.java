@@ -63,4 +63,21 @@ class BoundedEventQueueTest {
     assertNull(queue.poll(1, TimeUnit.MILLISECONDS));
     assertEquals(0, queue.bytes());
   }
+
+  @Test
+  void aChunkTakesItsEventsAndBytesUntilItsLastEventIsTaken() throws InterruptedException {
+    BoundedEventQueue queue = new BoundedEventQueue(3, 1_000_000);
+    Event first = rowOf(1);
+    Event second = rowOf(2);
+    assertTrue(queue.offer(List.of(first, second), 10, TimeUnit.MILLISECONDS));
+    assertFalse(queue.offer(List.of(rowOf(1), rowOf(1)), 10, TimeUnit.MILLISECONDS), "two more exceed three slots");
+    assertSame(first, queue.poll());
+    assertFalse(queue.isEmpty());
+    assertFalse(queue.offer(List.of(rowOf(1), rowOf(1)), 10, TimeUnit.MILLISECONDS), "still held: the chunk is not done");
+    assertSame(second, queue.poll());
+    assertEquals(0, queue.bytes());
+    assertTrue(queue.isEmpty());
+    assertTrue(queue.offer(List.of(rowOf(1), rowOf(1), rowOf(1), rowOf(1)), 10, TimeUnit.MILLISECONDS),
+        "a chunk larger than the capacity passes an empty queue");
+  }
 }
