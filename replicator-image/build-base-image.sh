@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds a minimal base image for Jib in `docker save` format from the local JDK 17, for machines
 # where no registry (eclipse-temurin:17-jre) is reachable:
-#   - a jlink runtime with the modules the replicator needs at /opt/java/openjdk
+#   - a jlink runtime with the modules the replicator needs at /opt/java/openjdk, with the JDK's
+#     default class-data sharing archive (jlink leaves it out; a JRE image ships one)
 #   - the shared libraries `ldd` says that runtime needs (and the dynamic loader)
 #   - /etc/passwd and /etc/group with the non-root user 65532, a world-writable /tmp
 # Usage: build-base-image.sh [output tarball (default target/base-image.tar)]
@@ -14,7 +15,8 @@ tarball="${1:-$here/target/base-image.tar}"
 out="$(dirname "$tarball")/base-image"
 java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 java_version="$("$java_home/bin/java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.runtime.version/ {print $2}')"
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/etl/base-image-$java_version.tar"
+# the suffix names what the script puts in the image: a cache built by an older script is not reused
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/etl/base-image-$java_version-cds.tar"
 mkdir -p "$(dirname "$tarball")"
 if [ -s "$cache" ]; then
   cp "$cache" "$tarball"
@@ -62,6 +64,16 @@ fi
 # the jlink runtime must at least start (ImageEntrypointIT runs it inside the image's own root)
 "$rootfs/opt/java/openjdk/bin/java" -version >/dev/null 2>&1 || {
   echo "etl: the jlink runtime in $rootfs does not start: $("$rootfs/opt/java/openjdk/bin/java" -version 2>&1 || true)" >&2
+  exit 1
+}
+# The JDK's default CDS archive (lib/server/classes.jsa): the JDK's own classes are mapped, not
+# loaded and verified, at every start; jlink of JDK 17 does not write it, so dump it here.
+"$rootfs/opt/java/openjdk/bin/java" -Xshare:dump >/dev/null 2>&1 || {
+  echo "etl: could not write the CDS archive of the jlink runtime: $("$rootfs/opt/java/openjdk/bin/java" -Xshare:dump 2>&1 | tail -3)" >&2
+  exit 1
+}
+"$rootfs/opt/java/openjdk/bin/java" -Xshare:on -version >/dev/null 2>&1 || {
+  echo "etl: the jlink runtime does not start with its CDS archive: $("$rootfs/opt/java/openjdk/bin/java" -Xshare:on -version 2>&1 | tail -3)" >&2
   exit 1
 }
 
