@@ -30,8 +30,14 @@ final class ChildJvm {
   /** The child's measurement, or null (with a warning) if it failed. */
   Measurement run(String measuredCase, long units) throws Exception {
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP,
-        "-cp", System.getProperty("java.class.path")));
+        Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    String flags = System.getenv("BENCH_CHILD_FLAGS");
+    if (flags != null && !measuredCase.contains("memory")) {
+      command.addAll(List.of(flags.trim().split("\\s+")));
+    } else {
+      command.add(HEAP);
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
     String profileDir = System.getenv(PROFILE_ENV);
     if (profileDir != null && !profileDir.isBlank()) {
       java.nio.file.Files.createDirectories(Path.of(profileDir));
