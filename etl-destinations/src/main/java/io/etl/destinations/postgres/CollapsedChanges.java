@@ -36,9 +36,11 @@ import java.util.Map;
  * #delete} is not given (key-changing UPDATEs, unchanged TOAST values) end the run: the caller
  * applies the run and goes on with a new one.
  *
- * <p>Keys are compared by their text: pgoutput sends one text for one value of the key types in
- * use (integers, text, uuid, dates…). For a type whose equal values have several texts ({@code
- * numeric} 1.0 and 1.00) the fold can only miss a collapse, never merge two keys.
+ * <p>Keys are compared by their text, as pgoutput sends the stored value. Where equal values
+ * have several texts ({@code numeric} 1.0 and 1.00, a case-insensitive collation) the fold keeps
+ * two entries for one key, which still gives the one-by-one result: a row keeps its text until
+ * its key changes (which ends the run), a consistent source never has two live rows of one key,
+ * so at most one of the entries writes, and the deletes go before every write.
  *
  * <p>A table without a primary key only appends: its inserts are kept in order.
  */
