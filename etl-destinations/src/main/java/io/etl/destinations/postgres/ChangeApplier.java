@@ -20,24 +20,37 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Applies changes inside one open destination transaction. Changes of the same shape (table,
- * kind, columns) share one prepared statement and go as one JDBC batch. Each table has at most
- * one pending batch: a change of another shape to the same table first sends that table's batch,
- * so each table's changes keep their source order, while changes to different tables (which the
- * destination links by no constraint) may go in separate batches. Interleaved transactions over
- * several tables, the usual OLTP pattern, thus still travel in batches, not one round trip per
- * change.
+ * Applies changes inside one open destination transaction, by one of two paths per table.
  *
- * <p>Values travel as untyped text and the server casts them to the destination column's type.
- * Rows are found by the destination table's primary key; a table without one is matched on all
- * old values (which needs REPLICA IDENTITY FULL on the source), one row at a time.
+ * <p>Set-based, for the common changes: INSERTs, DELETEs by primary key and UPDATEs that keep
+ * the key and carry every value are folded per key ({@link CollapsedChanges}: the last change of
+ * a key wins, in source order) and sent as a few statements with array parameters ({@link
+ * SetStatements}); a table without a key sends its inserts as one multi-row INSERT. Under the
+ * pgbench pattern (a few hot rows updated by every transaction) a batch thus writes each row
+ * once, in one statement per table and kind.
+ *
+ * <p>One statement per change, for the rest: UPDATEs with unchanged TOAST values or a changed
+ * key, and UPDATEs and DELETEs of a table without a key. Changes of the same shape (table, kind,
+ * columns) share one prepared statement and go as one JDBC batch.
+ *
+ * <p>Each table has at most one pending run, of either path: a change that takes the other path
+ * first sends that table's run, so each table's changes keep their source order, while changes
+ * to different tables (which the destination links by no constraint) may go in separate runs.
+ * TRUNCATE and schema changes send every pending run first.
+ *
+ * <p>Values travel as text and the server casts them to the destination column's type. Rows are
+ * found by the destination table's primary key; a table without one is matched on all old values
+ * (which needs REPLICA IDENTITY FULL on the source), one row at a time. UPDATEs and DELETEs that
+ * match no row are counted per table (set-based: per distinct key, see {@link CollapsedChanges}).
  */
 final class ChangeApplier implements AutoCloseable {
   private final Connection connection;
@@ -45,6 +58,8 @@ final class ChangeApplier implements AutoCloseable {
   private final Map<TableSchema, int[]> columnMaps = new IdentityHashMap<>();
   private final Map<TableSchema, Map<String, PreparedStatement>> statements = new IdentityHashMap<>();
   private final Map<Integer, PreparedStatement> pending = new java.util.LinkedHashMap<>();
+  /** Per table OID, its pending set-based run. */
+  private final Map<Integer, SetRun> runs = new LinkedHashMap<>();
   /** UPDATE and DELETE statements: each must match a row, and a count of 0 says it did not. */
   private final Set<PreparedStatement> matching = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   private final WriteReport.Builder report = new WriteReport.Builder();
@@ -59,6 +74,14 @@ final class ChangeApplier implements AutoCloseable {
     TableSchema relation = insert.table();
     DestinationTable table = tables.apply(relation.id());
     columnMap(relation, table);
+    SetRun run = setRun(relation, table);
+    if (run != null) {
+      if (!run.changes.insert(insert.newRow())) {
+        sendRun(relation.oid());
+        setRun(relation, table).changes.insert(insert.newRow());
+      }
+      return;
+    }
     PreparedStatement ps = statement(relation, "I", () -> insertSql(relation, table));
     Row row = insert.newRow();
     for (int i = 0; i < row.size(); i++) {
@@ -84,6 +107,13 @@ final class ChangeApplier implements AutoCloseable {
     } else if (update.oldRow() != null && update.oldIsKeyOnly()) {
       requireKeyInOldRow(relation, table, "UPDATE");
     }
+    if (table.hasKey() && changed.cardinality() == newRow.size() && sameKey(relation, table, identity, newRow)) {
+      SetRun run = setRun(relation, table);
+      if (run != null) {
+        run.changes.update(newRow);
+        return;
+      }
+    }
     PreparedStatement ps = statement(relation, "U" + changed, () -> updateSql(relation, table, changed));
     matching.add(ps);
     int p = 1;
@@ -102,6 +132,13 @@ final class ChangeApplier implements AutoCloseable {
       requireFullOldRow(delete.oldRow(), delete.oldIsKeyOnly(), relation.id(), "DELETE");
     } else if (delete.oldIsKeyOnly()) {
       requireKeyInOldRow(relation, table, "DELETE");
+    }
+    if (table.hasKey()) {
+      SetRun run = setRun(relation, table);
+      if (run != null) {
+        run.changes.delete(delete.oldRow());
+        return;
+      }
     }
     PreparedStatement ps = statement(relation, "D", () -> deleteSql(relation, table));
     matching.add(ps);
@@ -124,6 +161,65 @@ final class ChangeApplier implements AutoCloseable {
       send(e.getKey(), e.getValue());
       it.remove();
     }
+    for (int oid : List.copyOf(runs.keySet())) {
+      sendRun(oid);
+    }
+  }
+
+  /** A table's pending set-based run: its changes so far and the statements that send them. */
+  private record SetRun(TableSchema relation, CollapsedChanges changes, SetStatements statements) {}
+
+  /**
+   * The table's set-based run, started (after sending the table's pending JDBC batch) if need be;
+   * null when the relation lacks a destination key column, which only the per-change path handles.
+   */
+  private SetRun setRun(TableSchema relation, DestinationTable table) throws SQLException {
+    SetRun run = runs.get(relation.oid());
+    if (run != null && run.relation() == relation) {
+      return run;
+    }
+    int[] keyIndexes = new int[table.keyColumns().size()];
+    for (int k = 0; k < keyIndexes.length; k++) {
+      keyIndexes[k] = relation.indexOf(table.keyColumns().get(k));
+      if (keyIndexes[k] < 0) {
+        return null;
+      }
+    }
+    if (run != null) {
+      // a new Relation message for the table: its run so far goes with the statements it was built for
+      sendRun(relation.oid());
+    }
+    PreparedStatement batch = pending.remove(relation.oid());
+    if (batch != null) {
+      send(relation.oid(), batch);
+    }
+    run = new SetRun(relation, new CollapsedChanges(keyIndexes), new SetStatements(relation, table, keyIndexes));
+    runs.put(relation.oid(), run);
+    return run;
+  }
+
+  private void sendRun(int oid) throws SQLException {
+    SetRun run = runs.remove(oid);
+    if (run == null || run.changes().isEmpty()) {
+      return;
+    }
+    try {
+      report.unmatched(oid, run.statements().apply(connection, run.changes().plan()));
+    } catch (SQLException e) {
+      failedOid = oid;
+      throw e;
+    }
+  }
+
+  /** Whether an UPDATE keeps the destination key: no old row (the key did not change), or equal key values. */
+  private static boolean sameKey(TableSchema relation, DestinationTable table, Row identity, Row newRow) {
+    for (String key : table.keyColumns()) {
+      int i = relation.indexOf(key);
+      if (i < 0 || !Objects.equals(identity.get(i), newRow.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void send(int oid, PreparedStatement batch) throws SQLException {
@@ -174,6 +270,7 @@ final class ChangeApplier implements AutoCloseable {
       ps = connection.prepareStatement(sql.get());
       byShape.put(shape, ps);
     }
+    sendRun(relation.oid());
     PreparedStatement current = pending.get(relation.oid());
     if (current != ps) {
       if (current != null) {

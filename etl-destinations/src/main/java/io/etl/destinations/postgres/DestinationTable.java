@@ -15,14 +15,22 @@ import java.util.Map;
  * A table as it exists in the destination: its columns and its primary key, read from the
  * destination's catalog, so changes are applied by the destination's own key whatever the
  * source's replica identity says.
+ *
+ * @param types per column, its type as SQL without the type modifier ({@code character varying},
+ *     not {@code character varying(20)}; {@code bpchar}, not {@code character}, which means
+ *     {@code character(1)}): set-based statements cast text to it, and the column's own assignment
+ *     then applies the modifier as a plain INSERT or UPDATE does (an explicit cast to {@code
+ *     varchar(20)} would silently cut a longer value instead of failing)
  */
-record DestinationTable(TableId id, List<String> columns, List<String> keyColumns, Map<String, Integer> positions) {
+record DestinationTable(TableId id, List<String> columns, List<String> types, List<String> keyColumns,
+    Map<String, Integer> positions) {
 
   static DestinationTable read(Connection c, TableId id) throws SQLException {
     List<String> columns = new ArrayList<>();
+    List<String> types = new ArrayList<>();
     List<String> key = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT a.attname, coalesce(a.attnum = ANY (i.indkey), false)"
+        "SELECT a.attname, coalesce(a.attnum = ANY (i.indkey), false), format_type(a.atttypid, -1)"
             + " FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid JOIN pg_namespace n ON n.oid = r.relnamespace"
             + " LEFT JOIN pg_index i ON i.indrelid = r.oid AND i.indisprimary"
             + " WHERE n.nspname = ? AND r.relname = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum")) {
@@ -31,6 +39,7 @@ record DestinationTable(TableId id, List<String> columns, List<String> keyColumn
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           columns.add(rs.getString(1));
+          types.add(rs.getString(3));
           if (rs.getBoolean(2)) {
             key.add(rs.getString(1));
           }
@@ -46,7 +55,7 @@ record DestinationTable(TableId id, List<String> columns, List<String> keyColumn
     for (int i = 0; i < columns.size(); i++) {
       positions.put(columns.get(i), i);
     }
-    return new DestinationTable(id, List.copyOf(columns), List.copyOf(key), Map.copyOf(positions));
+    return new DestinationTable(id, List.copyOf(columns), List.copyOf(types), List.copyOf(key), Map.copyOf(positions));
   }
 
   boolean hasKey() {
@@ -55,5 +64,10 @@ record DestinationTable(TableId id, List<String> columns, List<String> keyColumn
 
   boolean hasColumn(String name) {
     return positions.containsKey(name);
+  }
+
+  /** The type of a column, without its modifier; see {@link #types()}. */
+  String typeOf(String column) {
+    return types.get(positions.get(column));
   }
 }

@@ -44,7 +44,8 @@ import org.postgresql.copy.CopyIn;
  *       {@code COPY FROM STDIN}.
  *   <li>Each CDC batch is one destination transaction that also records, in {@code
  *       etl.applied_positions}, the last source position it applied for its stream; a replay
- *       skips every change at or before it.
+ *       skips every change at or before it. Within the batch each table's changes are folded per
+ *       primary key and sent as a few set-based statements (see {@link ChangeApplier}).
  *   <li>Tables without a primary key: inserts append; UPDATE and DELETE need REPLICA IDENTITY FULL
  *       on the source and change exactly one row equal to the old values; without it they fail
  *       with a message naming the fix.
