@@ -69,13 +69,16 @@ class SpoolMetricsAgainstPostgresIT {
       try (Statement s = writer.createStatement()) {
         s.execute("INSERT INTO spooled SELECT g, repeat('v', 100) || g FROM generate_series(1, " + ROWS + ") g");
       }
-      while (gauge(registry, "etl.spool.bytes") == 0) {
+      // The server decodes and streams the open transaction in 64 kB pieces while we read, so the
+      // gauge grows piece by piece: wait (reading) until it holds at least the rows' text.
+      while (gauge(registry, "etl.spool.bytes") <= ROWS * 100L) {
         Event early = reader.poll();
         assertTrue(!(early instanceof InsertEvent), "nothing of the uncommitted transaction is handed on: " + early);
         if (early == null) {
           Thread.sleep(5);
         }
-        assertTrue(System.nanoTime() < deadline, "the server never streamed the open transaction");
+        assertTrue(System.nanoTime() < deadline,
+            "the server never streamed the open transaction; the spool holds " + gauge(registry, "etl.spool.bytes"));
       }
       long whileOpen = gauge(registry, "etl.spool.bytes");
       assertTrue(whileOpen > ROWS * 100L, "the spool holds the rows streamed so far: " + whileOpen);
