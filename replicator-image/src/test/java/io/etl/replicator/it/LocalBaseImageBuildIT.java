@@ -38,7 +38,9 @@ class LocalBaseImageBuildIT {
     assertTrue(Files.getLastModifiedTime(IMAGE).compareTo(before) > 0, "the -Pjib build wrote " + IMAGE);
     JsonNode config = OciImageTar.config(IMAGE);
     List<String> entrypoint = OciImageTar.strings(config.get("Entrypoint"));
-    assertEquals(List.of("java", "-cp", "@/app/jib-classpath-file", "io.etl.replicator.Main"), entrypoint);
+    assertEquals(List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", "@/app/jib-classpath-file",
+        "io.etl.replicator.Main"), entrypoint);
+    assertTrue(OciImageTar.strings(config.get("Env")).contains("MALLOC_ARENA_MAX=2"), config.get("Env").toString());
     assertEquals("65532:65532", config.get("User").asText());
   }
 }
