@@ -17,6 +17,13 @@ import org.postgresql.copy.CopyOut;
  * enabled = false}). Measured: from {@code ALTER SUBSCRIPTION … ENABLE} until the marker row is
  * in its tables. The apply worker is a process of the destination server, so its CPU and memory
  * are not reported.
+ *
+ * <p>The embedded servers need no other settings for it: the subscription needs one apply worker
+ * on the destination (defaults {@code max_worker_processes} 8, {@code
+ * max_logical_replication_workers} 4; {@code copy_data = false} starts no table sync workers), one
+ * more slot and walsender on the source ({@code max_replication_slots}, {@code max_wal_senders}
+ * 40), and its connection is a password log-in over 127.0.0.1, which the servers' pg_hba.conf
+ * admits.
  */
 final class NativeSubscription {
   static final String DATABASE = "bench_native";
