@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Copy and streaming throughput and peak RSS of the replicator (and of Debezium for streaming),
-# against the read limits of the same data, measured in one run.
+# Copy and streaming throughput, CPU and peak RSS of the replicator (and of Debezium for streaming),
+# against the limits of the same work (COPY read and transfer, pg_recvlogical decode, native
+# subscription apply), and commit-to-visible latency into PostgreSQL, measured in one run.
 # Usage: bench/run.sh [rows to copy (default 5000000)] [pgbench transactions to stream (default 100000)]
+#        [latency probes per second (default 2000)] [latency probes (default 20 s worth)]
 # Not a test: it prints figures and ratios and never fails on them.
 set -euo pipefail
 cd "$(dirname "$0")/.."

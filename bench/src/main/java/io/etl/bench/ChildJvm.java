@@ -1,24 +1,37 @@
 package io.etl.bench;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one {@link MeasuredCase} in a JVM of its own, so that the peak RSS it reports is that
- * case's alone: every child gets the same heap limit and the parent's class path. The child's
- * output is passed through; its measurement line is returned.
+ * case's alone: every child gets the JVM flags of its case ({@link MeasuredCase#jvmFlags}) and
+ * the parent's class path. The child's output is passed through; its measurement line is
+ * returned.
  *
  * <p>With environment variable {@value #PROFILE_ENV} naming a directory, each child also writes
  * a JFR recording there, named after its case (the figures of such a run are not the ones to
  * quote).
  */
 final class ChildJvm {
+  /**
+   * The replicator's production-like JVM settings, for every case whose destination holds
+   * nothing in the JVM (discard, PostgreSQL): the JVM sizes its heap as in the replicator's pod,
+   * whose Deployment has a 1Gi memory limit by default ({@code ReplicatorResources} in the
+   * operator). The one place to change when the image's {@code jvmFlags} change.
+   */
+  static final String REPLICATOR_FLAGS = "-XX:MaxRAM=1g";
   // large enough for the memory destination to hold the whole copied table (5M rows: ~2.5 GiB)
-  static final String HEAP = "-Xmx4g";
+  static final String MEMORY_DESTINATION_FLAGS = "-Xmx4g";
   static final String PROFILE_ENV = "BENCH_PROFILE";
 
   private final Endpoints endpoints;
@@ -28,19 +41,19 @@ final class ChildJvm {
   }
 
   /** The child's measurement, or null (with a warning) if it failed. */
-  Measurement run(String measuredCase, long units) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    String flags = System.getenv("BENCH_CHILD_FLAGS");
-    if (flags != null && !measuredCase.contains("memory")) {
-      command.addAll(List.of(flags.trim().split("\\s+")));
-    } else {
-      command.add(HEAP);
-    }
+  Measurement run(String measuredCase, long units, String... extraArgs) throws Exception {
+    return start(measuredCase, units, extraArgs).await(TimeUnit.HOURS.toMillis(2));
+  }
+
+  /** Starts the case; {@link Running#await} returns its measurement. */
+  Running start(String measuredCase, long units, String... extraArgs) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(Arrays.asList(MeasuredCase.jvmFlags(measuredCase).trim().split("\\s+")));
     command.addAll(List.of("-cp", System.getProperty("java.class.path")));
     String profileDir = System.getenv(PROFILE_ENV);
     if (profileDir != null && !profileDir.isBlank()) {
-      java.nio.file.Files.createDirectories(Path.of(profileDir));
+      Files.createDirectories(Path.of(profileDir));
       command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
           + Path.of(profileDir, measuredCase + ".jfr").toAbsolutePath());
     }
@@ -48,23 +61,57 @@ final class ChildJvm {
     command.add(measuredCase);
     command.addAll(endpoints.toArgs());
     command.add(String.valueOf(units));
-    Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    Measurement measured = null;
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null) {
-        if (Measurement.isLine(line)) {
-          measured = Measurement.parse(line);
-        } else {
-          System.out.println(line);
+    command.addAll(List.of(extraArgs));
+    return new Running(measuredCase, new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+  }
+
+  /** A child running its case; its output is passed through as it comes. */
+  static final class Running {
+    private final String measuredCase;
+    private final Process child;
+    private final Thread reader;
+    private volatile Measurement measured;
+
+    private Running(String measuredCase, Process child) {
+      this.measuredCase = measuredCase;
+      this.child = child;
+      this.reader = new Thread(this::passOutputThrough, "child-" + measuredCase);
+      reader.start();
+    }
+
+    private void passOutputThrough() {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = out.readLine()) != null) {
+          if (Measurement.isLine(line)) {
+            measured = Measurement.parse(line);
+          } else {
+            System.out.println(line);
+          }
         }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
-    int exit = child.waitFor();
-    if (exit != 0 || measured == null) {
-      System.out.println("bench: WARNING, " + measuredCase + " failed (child JVM exit code " + exit + ")");
-      return null;
+
+    boolean isAlive() {
+      return child.isAlive();
     }
-    return measured;
+
+    /** The child's measurement, or null (with a warning) if it failed or was still running after {@code millis} (then it is killed). */
+    Measurement await(long millis) throws InterruptedException {
+      if (!child.waitFor(millis, TimeUnit.MILLISECONDS)) {
+        System.out.println("bench: WARNING, " + measuredCase + " still running after " + millis / 1000 + " s: killed");
+        child.destroyForcibly();
+        child.waitFor();
+      }
+      reader.join();
+      int exit = child.exitValue();
+      if (exit != 0 || measured == null) {
+        System.out.println("bench: WARNING, " + measuredCase + " failed (child JVM exit code " + exit + ")");
+        return null;
+      }
+      return measured;
+    }
   }
 }

@@ -10,7 +10,8 @@ import java.util.SplittableRandom;
  * The write load of pgbench's TPC-B-like script, without its read: each transaction updates
  * one account, one teller and one branch by key and inserts a history row, so it yields {@value
  * #CHANGES_PER_TRANSACTION} change events. Keys and deltas are drawn the way pgbench draws them,
- * from a fixed seed so every run writes the same changes. After the load, one marker row.
+ * from a fixed seed so every run writes the same changes. After the load, one marker row
+ * ({@link #writeMarker}).
  */
 final class PgbenchLoad {
   static final int CHANGES_PER_TRANSACTION = 4;
@@ -39,7 +40,17 @@ final class PgbenchLoad {
         s.execute(sql.toString());
         written += n;
       }
-      s.execute("INSERT INTO " + SourceData.MARKER_TABLE + " VALUES (1)");
+    }
+  }
+
+  /**
+   * The marker row, in a transaction of its own after the load, committed synchronously: the
+   * servers run {@code synchronous_commit = off}, and a walsender sends only flushed WAL, so
+   * without it every reader would wait up to {@code wal_writer_delay} for the end of the backlog.
+   */
+  void writeMarker() throws SQLException {
+    try (Connection c = endpoints.connectSource(); Statement s = c.createStatement()) {
+      s.execute("BEGIN; SET LOCAL synchronous_commit = on; INSERT INTO " + SourceData.MARKER_TABLE + " VALUES (1); COMMIT");
     }
   }
 

@@ -1,5 +1,7 @@
 package io.etl.bench;
 
+import io.etl.core.destination.Destination;
+import io.etl.core.destination.DiscardDestination;
 import io.etl.core.destination.MemoryDestination;
 import io.etl.core.schema.TableId;
 
@@ -9,30 +11,33 @@ import io.etl.core.schema.TableId;
  */
 final class PipelineCopyCase {
   private final Endpoints endpoints;
-  private final boolean intoMemory;
+  private final Target target;
 
-  PipelineCopyCase(Endpoints endpoints, boolean intoMemory) {
+  PipelineCopyCase(Endpoints endpoints, Target target) {
     this.endpoints = endpoints;
-    this.intoMemory = intoMemory;
+    this.target = target;
   }
 
-  static String pipelineId(boolean intoMemory) {
-    return intoMemory ? "bench_copy_mem" : "bench_copy_pg";
+  static String pipelineId(Target target) {
+    return "bench_copy_" + target.shortName;
   }
 
   Measurement run(long rows) throws Exception {
-    PipelineRun run = new PipelineRun(endpoints, pipelineId(intoMemory), SourceData.COPY_PUBLICATION);
-    MemoryDestination memory = intoMemory ? new MemoryDestination() : null;
+    PipelineRun run = new PipelineRun(endpoints, pipelineId(target), SourceData.COPY_PUBLICATION);
     Stopwatch stopwatch = Stopwatch.start();
-    TimedDestination target = new TimedDestination(intoMemory ? memory : run.postgresDestination());
+    Destination destination = target.create(run);
+    TimedDestination timed = new TimedDestination(destination);
     long copied;
-    try (target) {
-      copied = run.runUntilCopied(target);
+    try (timed) {
+      copied = run.runUntilCopied(timed);
     }
-    Measurement measured = stopwatch.ownJvm(rows, copied, target.firstWriteNanos());
-    if (intoMemory) {
+    Measurement measured = stopwatch.ownJvm(rows, copied, timed.firstWriteNanos());
+    if (destination instanceof MemoryDestination memory) {
       long held = memory.rowCount(new TableId("public", SourceData.COPY_TABLE));
       Checks.warnUnless(held == rows, "the memory destination holds " + held + " of " + rows + " copied rows");
+    } else if (destination instanceof DiscardDestination discard) {
+      Checks.warnUnless(discard.rowsWritten() == rows,
+          "the discard destination was handed " + discard.rowsWritten() + " of " + rows + " copied rows");
     }
     return measured;
   }

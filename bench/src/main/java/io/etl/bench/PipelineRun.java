@@ -4,11 +4,14 @@ import io.etl.core.config.DestinationConfig;
 import io.etl.core.config.PipelineConfig;
 import io.etl.core.config.StateStoreConfig;
 import io.etl.core.destination.Destination;
+import io.etl.core.destination.DiscardDestination;
+import io.etl.core.destination.ForwardingDestination;
 import io.etl.core.destination.MemoryDestination;
 import io.etl.core.metrics.EtlMetrics;
 import io.etl.core.pipeline.PipelineRuntime;
 import io.etl.core.pipeline.RuntimeStatus;
 import io.etl.core.replication.ReplicationSlots;
+import io.etl.core.replication.SlotNames;
 import io.etl.destinations.postgres.PostgresDestination;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -92,7 +95,7 @@ final class PipelineRun {
   private long syncSlotsLeft(Connection source) {
     try {
       return ReplicationSlots.matching(source,
-          io.etl.core.replication.SlotNames.tableSyncPattern(id)).size();
+          SlotNames.tableSyncPattern(id)).size();
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
@@ -100,17 +103,24 @@ final class PipelineRun {
 
 
   private PipelineConfig config(Destination target) {
-    boolean postgres = !(unwrapped(target) instanceof MemoryDestination);
+    Destination destination = unwrapped(target);
+    String type = destination instanceof MemoryDestination ? Target.MEMORY.configType
+        : destination instanceof DiscardDestination ? Target.DISCARD.configType : Target.POSTGRES.configType;
+    boolean postgres = type.equals(Target.POSTGRES.configType);
     return PipelineConfig.builder()
         .pipeline(id, publication)
         .source(endpoints.source())
-        .destination(new DestinationConfig(postgres ? "postgres" : "memory", postgres ? endpoints.destination() : null))
+        .destination(new DestinationConfig(type, postgres ? endpoints.destination() : null))
         .stateStore(new StateStoreConfig("postgres"))
         .build();
   }
 
   private static Destination unwrapped(Destination target) {
-    return target instanceof TimedDestination timed ? timed.target() : target;
+    Destination d = target;
+    while (d instanceof ForwardingDestination forwarding) {
+      d = forwarding.target();
+    }
+    return d;
   }
 
   private static boolean allStreaming(RuntimeStatus status) {

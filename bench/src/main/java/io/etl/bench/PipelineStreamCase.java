@@ -1,5 +1,7 @@
 package io.etl.bench;
 
+import io.etl.core.destination.Destination;
+import io.etl.core.destination.DiscardDestination;
 import io.etl.core.destination.MemoryDestination;
 import io.etl.core.schema.TableId;
 import java.sql.Connection;
@@ -17,31 +19,41 @@ final class PipelineStreamCase {
   private static final TableId MARKER = new TableId("public", SourceData.MARKER_TABLE);
 
   private final Endpoints endpoints;
-  private final boolean intoMemory;
+  private final Target target;
 
-  PipelineStreamCase(Endpoints endpoints, boolean intoMemory) {
+  PipelineStreamCase(Endpoints endpoints, Target target) {
     this.endpoints = endpoints;
-    this.intoMemory = intoMemory;
+    this.target = target;
   }
 
-  static String pipelineId(boolean intoMemory) {
-    return intoMemory ? "bench_stream_mem" : "bench_stream_pg";
+  static String pipelineId(Target target) {
+    return "bench_stream_" + target.shortName;
   }
 
   Measurement run(long events) throws Exception {
-    PipelineRun run = new PipelineRun(endpoints, pipelineId(intoMemory), SourceData.STREAM_PUBLICATION);
+    PipelineRun run = new PipelineRun(endpoints, pipelineId(target), SourceData.STREAM_PUBLICATION);
     Measurement measured;
-    MemoryDestination memory = intoMemory ? new MemoryDestination() : null;
-    try (Connection probe = intoMemory ? null : endpoints.connectDestination()) {
+    Destination destination;
+    try (Connection probe = target == Target.POSTGRES ? endpoints.connectDestination() : null) {
       Stopwatch stopwatch = Stopwatch.start();
-      TimedDestination target = new TimedDestination(intoMemory ? memory : run.postgresDestination());
-      try (target) {
-        run.runUntil(target, pipeline -> intoMemory ? memory.rowCount(MARKER) > 0 : hasMarker(probe));
+      destination = target.create(run);
+      MarkerWatch watch = new MarkerWatch(destination);
+      TimedDestination timed = new TimedDestination(watch);
+      try (timed) {
+        run.runUntil(timed, pipeline -> switch (target) {
+          case MEMORY -> ((MemoryDestination) destination).rowCount(MARKER) > 0;
+          case POSTGRES -> hasMarker(probe);
+          case DISCARD -> watch.markerWritten();
+        });
       }
-      measured = stopwatch.ownJvm(events, target.firstWriteNanos());
+      measured = stopwatch.ownJvm(events, timed.firstWriteNanos());
     }
-    if (intoMemory) {
+    if (destination instanceof MemoryDestination memory) {
       new MemoryStreamCheck(endpoints, memory).run();
+    } else if (destination instanceof DiscardDestination discard) {
+      // every change of the load, and the marker row
+      Checks.warnUnless(discard.changesWritten() == events + 1,
+          "the discard destination was handed " + discard.changesWritten() + " changes, expected " + (events + 1));
     }
     return measured;
   }

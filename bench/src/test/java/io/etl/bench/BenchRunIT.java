@@ -57,22 +57,61 @@ class BenchRunIT {
     }
   }
 
+  /** Every row {@code bench/run.sh} prints, by phase and name. */
+  private static final List<String> ROWS = List.of(
+      "copy:COPY TO STDOUT → discard (read limit)",
+      "copy:COPY → COPY (transfer limit)",
+      "copy:etl → discard",
+      "copy:etl → memory",
+      "copy:etl → PostgreSQL",
+      "stream:pg_recvlogical → /dev/null (decode limit)",
+      "stream:bare pgjdbc read of the slot, no decoding",
+      "stream:native subscription apply (apply limit)",
+      "stream:etl → discard",
+      "stream:etl → memory",
+      "stream:etl → PostgreSQL",
+      "stream:Debezium embedded 3.6.1 → counting consumer");
+  private static final int LATENCY_PROBES = 400;
+
   @Test
   void runShMeasuresEveryCaseAndPassesItsChecks() throws Exception {
-    assertTrue(Files.readString(ROOT.resolve("bench/README.md")).contains("`bench/run.sh [rows] [transactions]`"),
+    assertTrue(Files.readString(ROOT.resolve("bench/README.md"))
+        .contains("`bench/run.sh [rows] [transactions] [latency rate] [latency probes]`"),
         "bench/README.md documents the command this runs");
-    try (ShellCommand bench = ShellCommand.start("bench/run.sh 2000 200", ROOT, NestedMaven.environment(),
-        Path.of("target", "bench-run.log").toAbsolutePath())) {
+    try (ShellCommand bench = ShellCommand.start("bench/run.sh 2000 200 2000 " + LATENCY_PROBES, ROOT,
+        NestedMaven.environment(), Path.of("target", "bench-run.log").toAbsolutePath())) {
       int code = bench.waitFor(Duration.ofMinutes(10));
       String output = bench.output();
       assertEquals(0, code, output);
       assertFalse(output.contains("bench: WARNING"), output);
-      List<String> rows = output.lines().filter(l -> l.startsWith("| copy ") || l.startsWith("| stream ")).toList();
-      assertEquals(8, rows.size(), "four copy and four streaming cases:\n" + output);
-      for (String row : rows) {
-        String perSecond = row.split("\\|")[3].strip().replace(",", "");
-        assertTrue(Long.parseLong(perSecond) > 0, row);
+      List<String[]> rows = output.lines().filter(l -> l.startsWith("| copy ") || l.startsWith("| stream "))
+          .map(l -> l.split("\\|")).toList();
+      boolean recvlogical = onPath("pg_recvlogical");
+      for (String expected : ROWS) {
+        String phase = expected.substring(0, expected.indexOf(':'));
+        String what = expected.substring(expected.indexOf(':') + 1);
+        List<String[]> found = rows.stream().filter(r -> r[1].strip().equals(phase) && r[2].strip().equals(what)).toList();
+        assertEquals(1, found.size(), "one row " + expected + ":\n" + output);
+        String perSecond = found.get(0)[3].strip();
+        if (!recvlogical && what.startsWith("pg_recvlogical")) {
+          assertEquals("skipped", perSecond, output);
+          assertTrue(output.contains("skipped: pg_recvlogical not on PATH"), output);
+          continue;
+        }
+        assertTrue(Long.parseLong(perSecond.replace(",", "")) > 0, expected + ":\n" + output);
       }
+      assertEquals(ROWS.size(), rows.size(), "no other rows:\n" + output);
+
+      List<String[]> latency = output.lines()
+          .filter(l -> l.startsWith("| latency ") && !l.contains("| what ")).map(l -> l.split("\\|")).toList();
+      assertEquals(1, latency.size(), output);
+      String[] cells = latency.get(0);
+      assertEquals(LATENCY_PROBES, Integer.parseInt(cells[5].strip().replace(",", "")), output);
+      assertTrue(Double.parseDouble(cells[4].strip().replace(",", "")) > 0, "achieved rate:\n" + output);
+      double p50 = Double.parseDouble(cells[6].strip());
+      double p99 = Double.parseDouble(cells[7].strip());
+      double max = Double.parseDouble(cells[8].strip());
+      assertTrue(0 <= p50 && p50 <= p99 && p99 <= max, "p50 <= p99 <= max:\n" + output);
     }
   }
 }

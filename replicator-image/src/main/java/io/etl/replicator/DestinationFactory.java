@@ -4,6 +4,7 @@ import io.etl.core.config.BigQueryConfig;
 import io.etl.core.config.DestinationConfig;
 import io.etl.core.config.PostgresConnectionConfig;
 import io.etl.core.destination.Destination;
+import io.etl.core.destination.DiscardDestination;
 import io.etl.core.destination.MemoryDestination;
 import io.etl.destinations.bigquery.BigQueryClients;
 import io.etl.destinations.postgres.PostgresDestination;
@@ -21,6 +22,7 @@ public final class DestinationFactory {
   public static Destination create(DestinationConfig config, String pipelineId, Map<String, String> env) {
     return switch (config.type()) {
       case "memory" -> new MemoryDestination();
+      case "discard" -> new DiscardDestination();
       case "postgres" -> {
         PostgresConnectionConfig postgres = config.postgres();
         String password = postgres.password() == null ? null : postgres.password().resolve("destination.postgres.password", env);

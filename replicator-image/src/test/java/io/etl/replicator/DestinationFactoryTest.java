@@ -9,12 +9,15 @@ import io.etl.core.config.BigQueryConfig;
 import io.etl.core.config.DestinationConfig;
 import io.etl.core.config.SecretRef;
 import io.etl.core.destination.Destination;
+import io.etl.core.destination.DiscardDestination;
 import io.etl.core.error.EtlException;
 import io.etl.destinations.bigquery.BigQueryDestination;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +42,17 @@ class DestinationFactoryTest {
          "private_key": "%s", "client_email": "etl@my-project.iam.gserviceaccount.com", "client_id": "1",
          "token_uri": "https://oauth2.googleapis.com/token"}
         """.formatted(json);
+  }
+
+  @Test
+  void discardDestinationIsAValidTypeAndKeepsNothing() {
+    DestinationConfig config = new DestinationConfig("discard", null);
+    List<String> problems = new ArrayList<>();
+    config.validate(problems);
+    assertEquals(List.of(), problems);
+    try (Destination destination = DestinationFactory.create(config, "p", Map.of())) {
+      assertInstanceOf(DiscardDestination.class, destination);
+    }
   }
 
   @Test

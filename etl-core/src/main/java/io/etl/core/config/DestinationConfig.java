@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Where the data goes: {@code type} and the one block that matches it.
  *
- * @param type {@code postgres}, {@code bigquery} or {@code memory}
+ * @param type {@code postgres}, {@code bigquery}, {@code memory} (for tests) or {@code discard} (keeps
+ *     nothing, for benchmarks)
  * @param unmatchedChanges what an UPDATE or DELETE that matches no destination row does:
  *     {@code count} (the default: counted per table, a warning once per table) or {@code error}
  *     (the table goes errored and waits for a retry, which copies it again). PostgreSQL and memory
@@ -13,7 +14,7 @@ import java.util.List;
  */
 public record DestinationConfig(String type, PostgresConnectionConfig postgres, BigQueryConfig bigquery,
     String unmatchedChanges) {
-  public static final List<String> TYPES = List.of("postgres", "bigquery", "memory");
+  public static final List<String> TYPES = List.of("postgres", "bigquery", "memory", "discard");
   public static final List<String> UNMATCHED_CHANGES = List.of("count", "error");
 
   public DestinationConfig {
