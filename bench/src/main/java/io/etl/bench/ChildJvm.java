@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,12 +25,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildJvm {
   /**
-   * The replicator's production-like JVM settings, for every case whose destination holds
-   * nothing in the JVM (discard, PostgreSQL): the JVM sizes its heap as in the replicator's pod,
-   * whose Deployment has a 1Gi memory limit by default ({@code ReplicatorResources} in the
-   * operator). The one place to change when the image's {@code jvmFlags} change.
+   * The replicator's JVM as the operator runs it, for every case whose destination holds nothing
+   * in the JVM (discard, PostgreSQL): {@code -XX:MaxRAM} stands in for the pod's default memory
+   * limit ({@code ReplicatorResources}), then the Deployment's {@code JAVA_TOOL_OPTIONS} ({@code
+   * ReplicatorDeployment}) and the image's {@code jvmFlags} (replicator-image/pom.xml), with the
+   * image's environment ({@link #REPLICATOR_ENV}). {@code ReplicatorFlagsTest} checks they agree.
    */
-  static final String REPLICATOR_FLAGS = "-XX:MaxRAM=1g";
+  static final String REPLICATOR_FLAGS = "-XX:MaxRAM=1g -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+      + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+  /** The image's environment for the JVM (its {@code <environment>}). */
+  static final Map<String, String> REPLICATOR_ENV = Map.of("MALLOC_ARENA_MAX", "2");
   // large enough for the memory destination to hold the whole copied table (5M rows: ~2.5 GiB)
   static final String MEMORY_DESTINATION_FLAGS = "-Xmx4g";
   static final String PROFILE_ENV = "BENCH_PROFILE";
@@ -62,7 +67,11 @@ final class ChildJvm {
     command.addAll(endpoints.toArgs());
     command.add(String.valueOf(units));
     command.addAll(List.of(extraArgs));
-    return new Running(measuredCase, new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+    if (MeasuredCase.jvmFlags(measuredCase).equals(REPLICATOR_FLAGS)) {
+      builder.environment().putAll(REPLICATOR_ENV);
+    }
+    return new Running(measuredCase, builder.start());
   }
 
   /** A child running its case; its output is passed through as it comes. */
