@@ -51,21 +51,38 @@ public final class CopyText {
     while (column < width) {
       int pos = start;
       boolean escaped = false;
-      while (pos < end && line[pos] != '\t') {
-        if (line[pos] == '\\') {
+      int bits = 0;
+      while (pos < end) {
+        byte b = line[pos];
+        if (b == '\t') {
+          break;
+        }
+        bits |= b;
+        if (b == '\\') {
           escaped = true;
           pos++;
         }
         pos++;
       }
       pos = Math.min(pos, end);
-      values[column++] = escaped ? unescape(line, start, pos) : new String(line, start, pos - start, StandardCharsets.UTF_8);
+      values[column++] = escaped ? unescape(line, start, pos) : text(line, start, pos - start, bits);
       start = pos + 1;
       if (pos >= end && column < width) {
         throw new IllegalArgumentException("COPY line has " + column + " columns, expected " + width);
       }
     }
     return values;
+  }
+
+  /**
+   * A value without escapes. Most values are ASCII (numbers, dates, keys), which the scan has
+   * already seen ({@code bits} has no high bit): decoded as ISO-8859-1 they are the same string,
+   * made by a plain copy, without UTF-8's second pass over the bytes.
+   */
+  private static String text(byte[] line, int from, int length, int bits) {
+    return (bits & 0x80) == 0
+        ? new String(line, from, length, StandardCharsets.ISO_8859_1)
+        : new String(line, from, length, StandardCharsets.UTF_8);
   }
 
   private static String unescape(byte[] line, int from, int to) {
