@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.etl.core.testing.NestedMaven;
 import io.etl.core.testing.ShellCommand;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,7 +81,12 @@ class BenchRunIT {
     assertTrue(Files.readString(ROOT.resolve("bench/README.md"))
         .contains("`bench/run.sh [rows] [transactions] [latency rate] [latency probes]`"),
         "bench/README.md documents the command this runs");
-    try (ShellCommand bench = ShellCommand.start("bench/run.sh 2000 200 2000 " + LATENCY_PROBES, ROOT,
+    assertTrue(Files.readString(ROOT.resolve("bench/README.md")).contains("`BENCH_PROFILE=/some/dir bench/run.sh …`"),
+        "bench/README.md documents the profiling variant this runs too");
+    Path profiles = ROOT.resolve("bench/target/bench-profiles");
+    deleteRecursively(profiles);
+    try (ShellCommand bench = ShellCommand.start(
+        "BENCH_PROFILE=" + profiles + " bench/run.sh 2000 200 2000 " + LATENCY_PROBES, ROOT,
         NestedMaven.environment(), Path.of("target", "bench-run.log").toAbsolutePath())) {
       int code = bench.waitFor(Duration.ofMinutes(10));
       String output = bench.output();
@@ -112,6 +120,22 @@ class BenchRunIT {
       double p99 = Double.parseDouble(cells[7].strip());
       double max = Double.parseDouble(cells[8].strip());
       assertTrue(0 <= p50 && p50 <= p99 && p99 <= max, "p50 <= p99 <= max:\n" + output);
+
+      // BENCH_PROFILE: every child JVM left a JFR recording named after its case
+      for (String measuredCase : List.of(MeasuredCase.COPY_DISCARD, MeasuredCase.STREAM_POSTGRES, MeasuredCase.DEBEZIUM)) {
+        Path recording = profiles.resolve(measuredCase + ".jfr");
+        assertTrue(Files.isRegularFile(recording) && Files.size(recording) > 0, recording + " written:\n" + output);
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
     }
   }
 }
